@@ -1,0 +1,27 @@
+"""The FastAPI application factory: the API under /api, the pages under /."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from minsheng import __version__
+from minsheng.api import errors
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(
+        title="minsheng 民生",
+        version=__version__,
+        description="民生保障信息系统 API — livelihood-security system of a region",
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    errors.install(app)
+
+    from minsheng.api.core import router as core_router
+    from minsheng.registry.api import router as registry_router
+
+    app.include_router(core_router, prefix="/api")
+    app.include_router(registry_router, prefix="/api")
+    return app

@@ -1,0 +1,1 @@
+"""The social registry: persons, households, incomes, assets and key-group tags (一人一档)."""

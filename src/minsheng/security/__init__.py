@@ -1,0 +1,1 @@
+"""Users, roles, region scope, password hashing, PII encryption and masking."""
