@@ -34,7 +34,7 @@ def test_scope_prefix():
 
 
 def test_unknown_code_is_a_clear_error():
-    with pytest.raises(regions.UnknownRegionError, match="未知的行政区划代码 '150499'.*unknown region code"):
+    with pytest.raises(regions.UnknownRegionError, match=r"未知的行政区划代码 '150499'.*unknown region code"):
         regions.get("150499")
 
 
