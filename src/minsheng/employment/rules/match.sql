@@ -1,0 +1,111 @@
+-- 人岗匹配 matching of job seekers and vacancies by a transparent score (0–100) and its parts.
+-- One rule for every scale: for one seeker (all vacancies in one block), for one vacancy, or for the
+-- whole region, where the caller sets `match_block` (league × occupation) to bound the join and the
+-- runner feeds one league at a time.
+-- Inputs: seekers(seeker_id, banner_code, league_code, skills_mask, desired_occupation, education_rank,
+--   expected_pay_fen, priority_level 2 hardship | 1 key group | 0, match_block),
+--   vacancies(vacancy_id, banner_code, league_code, skills_mask, skill_count, occupation,
+--   education_min_rank, pay_max_fen, match_block), request(rank_by 'seeker' | 'vacancy', top_n),
+--   parameters(name, value).
+WITH p AS (
+    SELECT
+        CAST(MAX(CASE WHEN name = 'employment.matching.weight.skills' THEN value END) AS DOUBLE) AS w_skills,
+        CAST(MAX(CASE WHEN name = 'employment.matching.weight.occupation' THEN value END) AS DOUBLE) AS w_occupation,
+        CAST(MAX(CASE WHEN name = 'employment.matching.weight.distance' THEN value END) AS DOUBLE) AS w_distance,
+        CAST(MAX(CASE WHEN name = 'employment.matching.weight.pay' THEN value END) AS DOUBLE) AS w_pay,
+        CAST(MAX(CASE WHEN name = 'employment.matching.weight.education' THEN value END) AS DOUBLE) AS w_education,
+        CAST(MAX(CASE WHEN name = 'employment.matching.weight.priority' THEN value END) AS DOUBLE) AS w_priority,
+        CAST(MAX(CASE WHEN name = 'employment.matching.distance.same_league' THEN value END) AS DOUBLE) AS d_league,
+        CAST(MAX(CASE WHEN name = 'employment.matching.distance.elsewhere' THEN value END) AS DOUBLE) AS d_elsewhere,
+        CAST(MAX(CASE WHEN name = 'employment.matching.education.one_below' THEN value END) AS DOUBLE) AS e_one_below,
+        CAST(MAX(CASE WHEN name = 'employment.matching.priority.key_group' THEN value END) AS DOUBLE) AS p_key_group
+    FROM parameters
+),
+pairs AS (
+    SELECT
+        s.seeker_id,
+        v.vacancy_id,
+        r.rank_by,
+        r.top_n,
+        CAST(BIT_COUNT(s.skills_mask & v.skills_mask) AS INTEGER) AS skills_matched,
+        v.skill_count,
+        s.desired_occupation = v.occupation AS occupation_ok,
+        s.banner_code = v.banner_code AS same_banner,
+        s.league_code = v.league_code AS same_league,
+        v.pay_max_fen >= s.expected_pay_fen AS pay_ok,
+        v.pay_max_fen,
+        s.expected_pay_fen,
+        s.education_rank >= v.education_min_rank AS education_ok,
+        s.education_rank - v.education_min_rank AS education_gap,
+        s.priority_level,
+        p.*
+    FROM seekers s
+    JOIN vacancies v ON s.match_block = v.match_block
+    CROSS JOIN request r
+    CROSS JOIN p
+),
+scored AS (
+    SELECT
+        seeker_id,
+        vacancy_id,
+        rank_by,
+        top_n,
+        skills_matched,
+        skill_count,
+        occupation_ok,
+        same_banner,
+        same_league,
+        pay_ok,
+        pay_max_fen,
+        expected_pay_fen,
+        education_ok,
+        priority_level,
+        CASE WHEN skill_count = 0 THEN 1.0 ELSE CAST(skills_matched AS DOUBLE) / skill_count END AS skills_score,
+        CASE WHEN occupation_ok THEN 1.0 ELSE 0.0 END AS occupation_score,
+        CASE WHEN same_banner THEN 1.0 WHEN same_league THEN d_league ELSE d_elsewhere END AS distance_score,
+        CASE WHEN pay_ok OR expected_pay_fen <= 0 THEN 1.0 ELSE CAST(pay_max_fen AS DOUBLE) / expected_pay_fen END
+            AS pay_score,
+        CASE WHEN education_ok THEN 1.0 WHEN education_gap = -1 THEN e_one_below ELSE 0.0 END AS education_score,
+        CASE WHEN priority_level = 2 THEN 1.0 WHEN priority_level = 1 THEN p_key_group ELSE 0.0 END AS priority_score,
+        w_skills, w_occupation, w_distance, w_pay, w_education, w_priority
+    FROM pairs
+),
+totalled AS (
+    SELECT
+        *,
+        ROUND(100 * (w_skills * skills_score + w_occupation * occupation_score + w_distance * distance_score
+            + w_pay * pay_score + w_education * education_score + w_priority * priority_score), 2) AS score
+    FROM scored
+),
+ranked AS (
+    SELECT
+        *,
+        ROW_NUMBER() OVER (
+            PARTITION BY CASE WHEN rank_by = 'vacancy' THEN vacancy_id ELSE seeker_id END
+            ORDER BY score DESC, seeker_id, vacancy_id
+        ) AS match_rank
+    FROM totalled
+)
+SELECT
+    seeker_id,
+    vacancy_id,
+    CAST(match_rank AS INTEGER) AS match_rank,
+    score,
+    ROUND(100 * w_skills * skills_score, 2) AS skills_points,
+    ROUND(100 * w_occupation * occupation_score, 2) AS occupation_points,
+    ROUND(100 * w_distance * distance_score, 2) AS distance_points,
+    ROUND(100 * w_pay * pay_score, 2) AS pay_points,
+    ROUND(100 * w_education * education_score, 2) AS education_points,
+    ROUND(100 * w_priority * priority_score, 2) AS priority_points,
+    skills_matched,
+    skill_count,
+    occupation_ok,
+    same_banner,
+    same_league,
+    pay_ok,
+    pay_max_fen,
+    expected_pay_fen,
+    education_ok,
+    priority_level
+FROM ranked
+WHERE match_rank <= top_n
