@@ -24,4 +24,7 @@ def create_app() -> FastAPI:
 
     app.include_router(core_router, prefix="/api")
     app.include_router(registry_router, prefix="/api")
+    from minsheng import web
+
+    web.install(app)  # pages at /, static files, session cookie
     return app
