@@ -1,0 +1,1 @@
+"""住房公积金 housing provident fund: accounts, deposits, deferrals, loans and withdrawals."""
