@@ -24,6 +24,9 @@ def create_app() -> FastAPI:
 
     app.include_router(core_router, prefix="/api")
     app.include_router(registry_router, prefix="/api")
+    from minsheng.housing_fund.api import router as housing_fund_router
+
+    app.include_router(housing_fund_router, prefix="/api")
     from minsheng import web
 
     web.install(app)  # pages at /, static files, session cookie
