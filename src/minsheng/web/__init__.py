@@ -70,6 +70,7 @@ def _html_error(request: Request, status_code: int, message_zh: str, message_en:
 
 def install(app: FastAPI) -> None:
     """Mount the pages at / and their static files; pages get HTML errors, the API keeps JSON."""
+    from minsheng.registry.views import router as registry_pages
     from minsheng.web.pages import router as shell_pages
     from minsheng.web.redact import install_log_filter
 
@@ -102,6 +103,7 @@ def install(app: FastAPI) -> None:
     app.mount("/static/vendor", StaticFiles(directory=vendor_dir(), check_dir=False), name="vendor")
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(shell_pages)
+    app.include_router(registry_pages)
 
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, error: DomainError):
