@@ -18,7 +18,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from minsheng.store.base import Base, BigId, Fen, Versioned, utcnow
 
@@ -63,8 +63,9 @@ class UnemploymentRegistration(Base):
     end_reason: Mapped[str | None] = mapped_column(String(32))
 
 
-class Employer(Versioned, Base):
-    """用人单位 — identified by its unified social credit code (统一社会信用代码)."""
+class EmployingUnit(Versioned, Base):
+    """用人单位 — an employing unit (firm, social group, foundation …), identified by its unified social
+    credit code (统一社会信用代码). Not named `Employer`: the housing fund has a class of that name."""
 
     __tablename__ = "employer"
 
@@ -76,8 +77,6 @@ class Employer(Versioned, Base):
     enterprise_type: Mapped[str] = mapped_column(String(32), nullable=False, default="enterprise")
     declared_size: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-    vacancies: Mapped[list[Vacancy]] = relationship(back_populates="employer")
 
     __table_args__ = (
         CheckConstraint("declared_size is null or declared_size in ('large', 'sme')", name="size"),
@@ -103,8 +102,6 @@ class Vacancy(Versioned, Base):
     opens_on: Mapped[date] = mapped_column(Date, nullable=False)
     closes_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-    employer: Mapped[Employer] = relationship(back_populates="vacancies")
 
     __table_args__ = (
         CheckConstraint("pay_min_fen >= 0 and pay_max_fen >= pay_min_fen", name="pay"),

@@ -106,6 +106,8 @@ SELECT
     pay_max_fen,
     expected_pay_fen,
     education_ok,
-    priority_level
+    skills_matched > 0 AS skills_any,
+    priority_level,
+    priority_level > 0 AS priority_any
 FROM ranked
 WHERE match_rank <= top_n
