@@ -31,6 +31,10 @@ from minsheng.security.cli import tokens_app, users_app  # noqa: E402
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
 
+from minsheng.registry.cli import registry_app  # noqa: E402
+
+app.add_typer(registry_app, name="registry")
+
 from minsheng.housing_fund.cli import housing_fund_app  # noqa: E402
 
 app.add_typer(housing_fund_app, name="housing-fund")

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import household, person
+from registry_builders import household, person
 from sqlalchemy import func, select
 
 from minsheng.api.errors import Conflict, DomainError, NotFound

@@ -1,12 +1,9 @@
-"""Builders of registry input for the tests: valid ID numbers through idcard.make."""
+"""Builders of registry input for the tests (a module, not a conftest: imported by name): valid ID numbers through idcard.make."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 from itertools import count
-
-import pytest
 
 from minsheng import idcard
 from minsheng.registry.schemas import HouseholdIn, PersonIn
@@ -40,13 +37,3 @@ def household(*members: PersonIn, banner: str = "150426", **fields) -> Household
         members=list(members) or [person("head"), person("spouse")],
         **fields,
     )
-
-
-@pytest.fixture
-def make_person() -> Callable[..., PersonIn]:
-    return person
-
-
-@pytest.fixture
-def make_household() -> Callable[..., HouseholdIn]:
-    return household
