@@ -27,6 +27,9 @@ def create_app() -> FastAPI:
     from minsheng.housing_fund.api import router as housing_fund_router
 
     app.include_router(housing_fund_router, prefix="/api")
+    from minsheng.medical.api import router as medical_router
+
+    app.include_router(medical_router, prefix="/api")
     from minsheng import web
 
     web.install(app)  # pages at /, static files, session cookie

@@ -1,0 +1,212 @@
+"""Medical API: real-time settlement for hospitals' systems (token with `medical.write`), preview,
+reversal, and lookups of claims and accumulators."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Path
+from pydantic import BaseModel, Field
+
+from minsheng.api.deps import require
+from minsheng.api.errors import NotFound
+from minsheng.medical import service
+from minsheng.medical.models import Claim
+from minsheng.security.principal import Principal
+from minsheng.store.db import unit_of_work
+
+router = APIRouter(prefix="/medical", tags=["medical"])
+
+# the one line that says who may settle: a hospital's token (or an officer) holding medical.write
+settle_permission = require("medical.write")
+read_permission = require("medical.read")
+
+
+class ClaimItemIn(BaseModel):
+    item_code: str = Field(min_length=1, max_length=32)
+    item_name: str = Field(min_length=1, max_length=200)
+    catalogue_class: Literal["A", "B", "C"] = Field(description="甲 A / 乙 B / 丙 C")
+    quantity: int = Field(ge=0, le=100_000)
+    unit_price_fen: int = Field(ge=0, le=10**11)
+    amount_fen: int = Field(ge=0, le=10**12)
+    drug_code: str | None = Field(None, max_length=32)
+    service_date: date | None = None
+
+
+class ClaimIn(BaseModel):
+    idempotency_key: str = Field(
+        min_length=8, max_length=80, description="one per claim; a retry sends the same key"
+    )
+    claim_number: str = Field(min_length=1, max_length=64)
+    person_id: int = Field(ge=1)
+    institution_code: str = Field(min_length=1, max_length=32)
+    care_type: Literal["inpatient", "outpatient", "outpatient_special"]
+    admission_date: date
+    discharge_date: date
+    items: list[ClaimItemIn] = Field(min_length=1, max_length=2000)
+
+    def to_request(self) -> service.ClaimRequest:
+        return service.ClaimRequest(
+            idempotency_key=self.idempotency_key,
+            claim_number=self.claim_number,
+            person_id=self.person_id,
+            institution_code=self.institution_code,
+            care_type=self.care_type,
+            admission_date=self.admission_date,
+            discharge_date=self.discharge_date,
+            items=[service.ClaimLine(**item.model_dump()) for item in self.items],
+        )
+
+
+class Step(BaseModel):
+    tier: str
+    zh: str
+    en: str
+
+
+class CheckOut(BaseModel):
+    check: str
+    passed: bool
+    field: str
+    reason_zh: str
+    reason_en: str
+
+
+class SettlementOut(BaseModel):
+    claim_id: int | None
+    idempotency_key: str
+    status: str
+    replayed: bool = Field(description="true when this answers a retry of an earlier request")
+    person_id: int
+    year: int
+    total_fen: int
+    policy_fen: int
+    basic_fen: int
+    critical_illness_fen: int
+    medical_aid_fen: int
+    self_pay_fen: int
+    accumulators: dict[str, int]
+    steps: list[Step]
+    checks: list[CheckOut]
+    parameters: dict[str, Any]
+
+
+def _out(settlement: service.Settlement) -> SettlementOut:
+    row = settlement.row
+    return SettlementOut(
+        claim_id=settlement.claim_id,
+        idempotency_key=settlement.idempotency_key,
+        status=settlement.status,
+        replayed=settlement.replayed,
+        person_id=row["person_id"],
+        year=row["year"],
+        total_fen=row["total_fen"],
+        policy_fen=row["policy_fen"],
+        basic_fen=row["basic_fen"],
+        critical_illness_fen=row["critical_illness_fen"],
+        medical_aid_fen=row["medical_aid_fen"],
+        self_pay_fen=row["self_pay_fen"],
+        accumulators={name: row[total] for name, total in service.TOTALS},
+        steps=[Step(**s) for s in settlement.explanation["steps"]],
+        checks=[CheckOut(**c) for c in settlement.explanation["checks"]],
+        parameters=settlement.explanation["parameters"],
+    )
+
+
+@router.post("/settle", response_model=SettlementOut)
+def settle(claim: ClaimIn, principal: Principal = Depends(settle_permission)) -> SettlementOut:
+    """一站式结算: settle a claim across the three tiers and update the accumulators, in one transaction."""
+    return _out(service.settle_claim(claim.to_request(), actor=principal.login))
+
+
+@router.post("/settle/preview", response_model=SettlementOut)
+def settle_preview(claim: ClaimIn, _principal: Principal = Depends(settle_permission)) -> SettlementOut:
+    """试算: the same settlement on the current accumulators; nothing is saved."""
+    with unit_of_work() as session:
+        return _out(service.preview(session, claim.to_request()))
+
+
+class ReversalIn(BaseModel):
+    reason: str = Field(min_length=2, max_length=200)
+
+
+class ReversalOut(BaseModel):
+    claim_id: int
+    status: str
+    accumulators: dict[str, int]
+
+
+@router.post("/claims/{claim_id}/reversal", response_model=ReversalOut)
+def reverse(
+    body: ReversalIn, claim_id: int = Path(ge=1), principal: Principal = Depends(settle_permission)
+) -> ReversalOut:
+    """冲销: refund a settlement and restore the person's accumulators."""
+    with unit_of_work() as session:
+        claim = _claim_in_scope(session, claim_id, principal)
+        claim = service.reverse_claim(session, claim.id, body.reason, actor=principal.login)
+        return ReversalOut(
+            claim_id=claim.id,
+            status=claim.status,
+            accumulators=service.accumulator_of(session, claim.person_id, claim.year),
+        )
+
+
+class ClaimOut(BaseModel):
+    claim_id: int
+    claim_number: str
+    status: str
+    person_id: int
+    institution_id: int
+    pool_region: str
+    care_type: str
+    admission_date: date
+    discharge_date: date
+    total_fen: int
+    basic_fen: int
+    critical_illness_fen: int
+    medical_aid_fen: int
+    self_pay_fen: int
+    steps: list[Step]
+
+
+def _claim_in_scope(session, claim_id: int, principal: Principal) -> Claim:
+    claim = session.get(Claim, claim_id)
+    if claim is None or not principal.scope.allows(claim.pool_region):
+        raise NotFound("结算单 / claim", claim_id)  # outside the scope answers 404 too
+    return claim
+
+
+@router.get("/claims/{claim_id}", response_model=ClaimOut)
+def get_claim(claim_id: int = Path(ge=1), principal: Principal = Depends(read_permission)) -> ClaimOut:
+    """结算单查询: one settlement with its reasons."""
+    with unit_of_work() as session:
+        claim = _claim_in_scope(session, claim_id, principal)
+        return ClaimOut(
+            claim_id=claim.id,
+            claim_number=claim.claim_number,
+            status=claim.status,
+            person_id=claim.person_id,
+            institution_id=claim.institution_id,
+            pool_region=claim.pool_region,
+            care_type=claim.care_type,
+            admission_date=claim.admission_date,
+            discharge_date=claim.discharge_date,
+            total_fen=claim.total_fen,
+            basic_fen=claim.basic_fen,
+            critical_illness_fen=claim.critical_illness_fen,
+            medical_aid_fen=claim.medical_aid_fen,
+            self_pay_fen=claim.self_pay_fen,
+            steps=[Step(**s) for s in claim.result["steps"]],
+        )
+
+
+@router.get("/accumulators/{person_id}/{year}")
+def get_accumulators(
+    person_id: int = Path(ge=1),
+    year: int = Path(ge=2000, le=2100),
+    _principal: Principal = Depends(read_permission),
+) -> dict[str, int]:
+    """年度累计: a person's running totals for a year."""
+    with unit_of_work() as session:
+        return service.accumulator_of(session, person_id, year)
