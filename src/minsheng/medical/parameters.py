@@ -82,7 +82,7 @@ def _rows(parameters: dict[str, dict]) -> list[ParameterValue]:
                     effective_from=item["effective_from"],
                     effective_to=item.get("effective_to"),
                     dimensions={d: str(item[d]) for d in spec.get("dimensions", [])},
-                    value=Decimal(str(item["value"])),
+                    value=Decimal(int(item["value"])) if isinstance(item["value"], bool) else Decimal(str(item["value"])),
                     status=item.get("status", "placeholder"),
                     source=item.get("source", {}),
                     note=item.get("note"),
