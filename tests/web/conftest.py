@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
 
 import pytest
 from fastapi.testclient import TestClient
 
 from minsheng.api.app import create_app
-from minsheng.security import service
+from minsheng.security import passwords, service
 from minsheng.store.db import unit_of_work
 
 PASSWORD = "web-test-pass-1"
+_cached_hash = cache(passwords.hash_password)
 USERS = {
     "clerk_a": ("registry_clerk", "150426"),
     "clerk_b": ("registry_clerk", "150102"),
@@ -27,6 +29,12 @@ USERS = {
 def engine(sqlite_engine):
     """Pages on SQLite only: the queries under them are tested on both databases by their domains."""
     return sqlite_engine
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(monkeypatch):
+    """One argon2 hash per password for the whole run: the pages, not the hashing, are under test."""
+    monkeypatch.setattr(passwords, "hash_password", _cached_hash)
 
 
 @pytest.fixture

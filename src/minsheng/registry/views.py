@@ -7,18 +7,21 @@ scope answers 404 here as in the API; ID numbers are shown masked, and revealing
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import FileResponse, RedirectResponse
 from pydantic import ValidationError
+from starlette.datastructures import UploadFile
 
 from minsheng import regions
 from minsheng.api.deps import require
-from minsheng.api.errors import DomainError, FieldError
+from minsheng.api.errors import DomainError, FieldError, NotFound
+from minsheng.config import get_settings
 from minsheng.registry import service
 from minsheng.registry import vocabulary as vocab
 from minsheng.registry.models import Household, Person
@@ -31,7 +34,7 @@ from minsheng.web import nav
 from minsheng.web.forms import checked_form
 from minsheng.web.nav import N_
 from minsheng.web.redact import Revealed
-from minsheng.web.templating import add_template_dir, language_of, render
+from minsheng.web.templating import add_template_dir, language_of, render, translate
 
 router = APIRouter(prefix="/registry", include_in_schema=False)
 add_template_dir(Path(__file__).parent / "templates")
@@ -452,3 +455,123 @@ async def edit_person(
         person = service.get_person(session, principal.scope, person_id)
         context = _edit_context(request, person, values, _errors_by_field(problems, language))
         return render(request, "registry/edit_person.html", context, status_code=422)
+
+
+# ---------------------------------------------------------------- Excel import
+
+IMPORT_ERRORS_KEPT = 5  # error workbooks a session can still download
+
+
+def _imports_dir() -> Path:
+    folder = get_settings().var_dir / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _scope_errors(prepared, scope) -> list:
+    """A household outside the importer's scope is a row error: the whole file is refused."""
+    from minsheng.registry.importer import RowError
+
+    errors = []
+    for household in prepared:
+        if not scope.allows(household.banner_code):
+            row = household.members[0].row if household.members else 0
+            errors.append(
+                RowError(
+                    row,
+                    "banner_code",
+                    f"旗县区 {household.banner_code} 不在您的管辖范围内",
+                    f"banner {household.banner_code} is outside your region",
+                )
+            )
+    return errors
+
+
+@router.get("/import")
+def import_form(request: Request, principal: Principal = Depends(require("registry.import"))):
+    return render(request, "registry/import.html", {"report": None})
+
+
+@router.get("/import/template")
+def import_template(principal: Principal = Depends(require("registry.import"))):
+    from minsheng.registry.importer import write_template
+
+    path = write_template(_imports_dir() / "registry-template.xlsx")
+    return FileResponse(path, filename="registry-template.xlsx", media_type=XLSX)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.post("/import")
+async def import_upload(request: Request, principal: Principal = Depends(require("registry.import"))):
+    from minsheng.registry import importer
+
+    form = await checked_form(request)
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        message = translate(request, "请选择要导入的 Excel 文件")
+        return render(
+            request, "registry/import.html", {"report": None, "file_error": message}, status_code=422
+        )
+    token = secrets.token_urlsafe(12)
+    suffix = (
+        Path(upload.filename).suffix.lower()
+        if Path(upload.filename).suffix.lower() in (".xlsx", ".xls")
+        else ".xlsx"
+    )
+    upload_path = _imports_dir() / f"{token}-upload{suffix}"
+    upload_path.write_bytes(await upload.read())
+    error_link = None
+    try:
+        with unit_of_work() as session:
+            try:
+                sheet = importer.read_sheet(upload_path)
+            except Exception:  # not a workbook we can read: say so, keep nothing
+                message = translate(request, "无法读取该文件,请使用导入模板(.xlsx)")
+                return render(
+                    request, "registry/import.html", {"report": None, "file_error": message}, status_code=422
+                )
+            prepared, errors = importer.check_sheet(session, sheet)
+            outside = _scope_errors(prepared, principal.scope)
+            if outside:
+                report = importer.ImportReport(
+                    file_name=upload.filename, sha256=importer.file_sha256(upload_path)
+                )
+                report.rows = sum(1 for row in sheet.rows if any(row))
+                report.errors = sorted([*errors, *outside], key=lambda e: e.row)
+            else:
+                report, sheet = importer.import_file(session, upload_path, actor=principal.login)
+                report.file_name = upload.filename
+            if report.errors:
+                importer.write_error_workbook(sheet, report.errors, _imports_dir() / f"{token}-errors.xlsx")
+                kept = [*request.session.get("import_errors", []), token][-IMPORT_ERRORS_KEPT:]
+                request.session["import_errors"] = kept
+                error_link = f"/registry/import/errors/{token}"
+    finally:
+        upload_path.unlink(
+            missing_ok=True
+        )  # the upload holds ID numbers in clear: keep it no longer than needed
+    status = 200 if report.ok else 422
+    return render(
+        request, "registry/import.html", {"report": report, "error_link": error_link}, status_code=status
+    )
+
+
+@router.get("/import/errors/{token}")
+def import_errors(request: Request, token: str, principal: Principal = Depends(require("registry.import"))):
+    """The caller's own error workbook (it repeats the uploaded rows, ID numbers included): audited."""
+    path = _imports_dir() / f"{token}-errors.xlsx"
+    if token not in request.session.get("import_errors", []) or not path.exists():
+        raise NotFound("错误报告 / error report", token)
+    with unit_of_work() as session:
+        audit.append(
+            session,
+            actor=principal.login,
+            action="pii.view",
+            entity="import_errors",
+            entity_id=token,
+            region_code=principal.scope.code,
+            remote_address=_client(request),
+        )
+    return FileResponse(path, filename="import-errors.xlsx", media_type=XLSX)
