@@ -6,13 +6,18 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
+from minsheng.api.deps import require
 from minsheng.api.errors import DomainError, FieldError
+from minsheng.housing_fund import service
 from minsheng.housing_fund.quote import quote
 from minsheng.housing_fund.schedule import METHODS, ScheduleError
 from minsheng.money import yuan_to_fen
+from minsheng.security.principal import Principal
+from minsheng.security.scope import OutOfScope
+from minsheng.store.db import unit_of_work
 
 router = APIRouter(prefix="/housing-fund", tags=["housing_fund"])
 
@@ -93,3 +98,152 @@ def loan_quote(request: QuoteRequest) -> QuoteResponse:
             error.field = "amount"
         raise schedule_error(error) from None
     return QuoteResponse(**result.as_dict(with_schedule=request.include_schedule))
+
+
+# ---- accounts, loans, withdrawals, deferrals (fund officers, within their region scope) ---------
+
+READ = Depends(require("housing_fund.read"))
+WRITE = Depends(require("housing_fund.write"))
+REGION_QUERY = Query(None, pattern=r"^\d{6}$", description="a banner, league or the region")
+
+
+class AccountOut(BaseModel):
+    id: int
+    account_number: str
+    person_id: int
+    employer_id: int | None
+    region_code: str
+    centre_code: str
+    state: str
+    wage_base_fen: int
+    balance_fen: int
+    opened_on: date
+
+
+def _out_of_scope(code: str) -> DomainError:
+    return DomainError("not_found", f"未找到行政区划 {code}", f"region {code} not found", 404)
+
+
+@router.get("/accounts", response_model=list[AccountOut])
+def list_accounts(
+    region: str | None = REGION_QUERY,
+    state: Literal["normal", "sealed", "closed"] | None = None,
+    after_id: int | None = Query(None, ge=0, description="keyset paging: the last id of the previous page"),
+    limit: int = Query(50, ge=1, le=500),
+    principal: Principal = READ,
+) -> list[AccountOut]:
+    """公积金账户 in the caller's scope."""
+    with unit_of_work() as session:
+        try:
+            found = service.list_accounts(
+                session, principal.scope, region=region, state=state, after_id=after_id, limit=limit
+            )
+        except OutOfScope as problem:
+            raise _out_of_scope(problem.code) from None
+        return [AccountOut.model_validate(a, from_attributes=True) for a in found]
+
+
+@router.get("/accounts/{account_id}/statement")
+def account_statement(account_id: int, principal: Principal = READ) -> dict:
+    """对账单: the account and every posting, the history of transferred accounts included."""
+    with unit_of_work() as session:
+        return service.statement(session, account_id, principal.scope)
+
+
+class LoanOut(BaseModel):
+    id: int
+    loan_number: str
+    account_id: int
+    person_id: int
+    region_code: str
+    principal_fen: int
+    months: int
+    method: str
+    home: str
+    issue_date: date
+    rate_at_issue: Decimal
+    current_rate: Decimal
+    status: str
+
+
+@router.get("/loans", response_model=list[LoanOut])
+def list_loans(
+    region: str | None = REGION_QUERY,
+    after_id: int | None = Query(None, ge=0),
+    limit: int = Query(50, ge=1, le=500),
+    principal: Principal = READ,
+) -> list[LoanOut]:
+    with unit_of_work() as session:
+        try:
+            found = service.list_loans(
+                session, principal.scope, region=region, after_id=after_id, limit=limit
+            )
+        except OutOfScope as problem:
+            raise _out_of_scope(problem.code) from None
+        return [LoanOut.model_validate(loan, from_attributes=True) for loan in found]
+
+
+@router.get("/loans/{loan_id}")
+def get_loan(loan_id: int, as_of: date | None = None, principal: Principal = READ) -> dict:
+    """A loan: terms, checks, schedule (repriced each 1 January), instalments due, overdue and penalty."""
+    with unit_of_work() as session:
+        return service.loan_detail(session, loan_id, principal.scope, as_of or date.today())
+
+
+@router.get("/dashboard")
+def centre_dashboard(as_of: date | None = None, principal: Principal = READ) -> list[dict]:
+    """The centres by league: accounts, balances, deposits this year, loans and overdue loans."""
+    with unit_of_work() as session:
+        return service.dashboard(session, principal.scope, as_of or date.today())
+
+
+class WithdrawalRequest(BaseModel):
+    account_id: int
+    trigger: str = Field(description="retirement, rent, home_purchase, … (housing_fund.withdrawal_trigger)")
+    applied_on: date
+    amount_fen: int | None = Field(None, description="absent: as much as the trigger allows")
+    evidence: dict[str, int | str] = Field(default_factory=dict, description="rent: monthly_rent_fen, months")
+
+
+@router.post("/withdrawals")
+def apply_withdrawal(request: WithdrawalRequest, principal: Principal = WRITE) -> dict:
+    """提取: decided at once when the data prove it (retirement, rent …), otherwise queued with reasons."""
+    _in_scope_account(request.account_id, principal)
+    return service.withdraw(
+        None,
+        account_id=request.account_id,
+        trigger=request.trigger,
+        applied_on=request.applied_on,
+        amount_fen=request.amount_fen,
+        evidence=request.evidence,
+        actor=principal.login,
+    )
+
+
+def _in_scope_account(account_id: int, principal: Principal) -> None:
+    with unit_of_work() as session:
+        service._account(session, account_id, principal.scope)
+
+
+class RepaymentDeferralRequest(BaseModel):
+    first_day: date
+    last_day: date
+    reason: str
+    approved_on: date
+
+
+@router.post("/loans/{loan_id}/repayment-deferrals")
+def defer_repayments(loan_id: int, request: RepaymentDeferralRequest, principal: Principal = WRITE) -> dict:
+    """延期还款: no overdue record and no penalty interest during the period."""
+    with unit_of_work() as session:
+        service.get_loan(session, loan_id, principal.scope)
+    deferral_id = service.approve_repayment_deferral(
+        None,
+        loan_id,
+        first_day=request.first_day,
+        last_day=request.last_day,
+        reason=request.reason,
+        approved_on=request.approved_on,
+        actor=principal.login,
+    )
+    return {"id": deferral_id}

@@ -1567,3 +1567,203 @@ def statement(session: Session, account_id: int, scope: RegionScope = REGION_WID
             for e in entries
         ],
     }
+
+
+# ---- reads: lists, loan detail, the centre's dashboard -------------------------------------------
+
+
+def list_accounts(
+    session: Session,
+    scope: RegionScope,
+    *,
+    region: str | None = None,
+    state: str | None = None,
+    after_id: int | None = None,
+    limit: int = 50,
+) -> list[Account]:
+    """Accounts in scope, keyset-paged by id."""
+    scope = scope.narrowed_to(region)
+    query = select(Account).where(scope.where(Account.region_code)).order_by(Account.id).limit(limit)
+    if state:
+        query = query.where(Account.state == state)
+    if after_id is not None:
+        query = query.where(Account.id > after_id)
+    return list(session.scalars(query))
+
+
+def list_loans(
+    session: Session,
+    scope: RegionScope,
+    *,
+    region: str | None = None,
+    after_id: int | None = None,
+    limit: int = 50,
+) -> list[Loan]:
+    scope = scope.narrowed_to(region)
+    query = select(Loan).where(scope.where(Loan.region_code)).order_by(Loan.id).limit(limit)
+    if after_id is not None:
+        query = query.where(Loan.id > after_id)
+    return list(session.scalars(query))
+
+
+def loan_detail(session: Session, loan_id: int, scope: RegionScope, as_of: date) -> dict:
+    """A loan with its schedule, each due instalment's position, its deferrals and prepayments."""
+    loan = get_loan(session, loan_id, scope)
+    schedule = schedule_of(loan)
+    positions = loan_position(session, loan, as_of)
+    overdue = [p for p in positions if p.status == "overdue"]
+    return {
+        "loan": {
+            "id": loan.id,
+            "loan_number": loan.loan_number,
+            "account_id": loan.account_id,
+            "person_id": loan.person_id,
+            "centre_code": loan.centre_code,
+            "region_code": loan.region_code,
+            "principal_fen": loan.principal_fen,
+            "months": loan.months,
+            "method": loan.method,
+            "home": loan.home,
+            "term_band": loan.term_band,
+            "issue_date": loan.issue_date.isoformat(),
+            "rate_at_issue": str(loan.rate_at_issue),
+            "current_rate": str(loan.current_rate),
+            "status": loan.status,
+            "assessment": loan.assessment,
+        },
+        "as_of": as_of.isoformat(),
+        "balance_fen": loan.principal_fen
+        - schedule.prepaid_fen
+        - sum(p.instalment.principal_fen for p in positions if p.status == "paid"),
+        "overdue_count": len(overdue),
+        "overdue_fen": sum(p.instalment.payment_fen for p in overdue),
+        "penalty_fen": sum(p.penalty_fen for p in overdue),
+        "totals": {
+            "payment_fen": schedule.total_payment_fen,
+            "interest_fen": schedule.total_interest_fen,
+            "prepaid_fen": schedule.prepaid_fen,
+            "instalments": len(schedule.instalments),
+        },
+        "positions": [p.as_dict() for p in positions],
+        "schedule": schedule.as_rows(),
+        "deferrals": [
+            {"first_day": d.first_day.isoformat(), "last_day": d.last_day.isoformat(), "reason": d.reason}
+            for d in loan.deferrals
+        ],
+        "prepayments": [
+            {
+                "before_number": p.before_number,
+                "amount_fen": p.amount_fen,
+                "mode": p.mode,
+                "paid_on": p.paid_on.isoformat(),
+            }
+            for p in loan.prepayments
+        ],
+    }
+
+
+def _instalments_due(issue_date: date, months: int, as_of: date) -> int:
+    """How many instalments fall due by `as_of` (the n-th is due n months after issue)."""
+    elapsed = (as_of.year - issue_date.year) * 12 + as_of.month - issue_date.month
+    if add_months(issue_date, max(elapsed, 0)) > as_of:
+        elapsed -= 1
+    return max(0, min(elapsed, months))
+
+
+def dashboard(session: Session, scope: RegionScope, as_of: date) -> list[dict]:
+    """The centres' figures by league: accounts, balances, deposits this year, loans, overdue loans."""
+    year_start = date(as_of.year, 1, 1)
+    rows: dict[str, dict] = {}
+
+    def row(code: str) -> dict:
+        if code not in rows:
+            league = regions.get(code)
+            rows[code] = {
+                "centre_code": code,
+                "name_zh": league.name_zh,
+                "name_en": league.name_en,
+                "accounts": 0,
+                "normal_accounts": 0,
+                "balance_fen": 0,
+                "deposits_fen": 0,
+                "loans": 0,
+                "active_loans": 0,
+                "loans_issued_fen": 0,
+                "loans_issued_this_year": 0,
+                "overdue_loans": 0,
+                "deferred_employers": 0,
+            }
+        return rows[code]
+
+    from sqlalchemy import case, func
+
+    for code, count, normal, balance in session.execute(
+        select(
+            Account.centre_code,
+            func.count(),
+            func.sum(case((Account.state == "normal", 1), else_=0)),
+            func.coalesce(func.sum(Account.balance_fen), 0),
+        )
+        .where(scope.where(Account.region_code))
+        .group_by(Account.centre_code)
+    ):
+        r = row(code)
+        r["accounts"], r["normal_accounts"], r["balance_fen"] = count, int(normal or 0), int(balance)
+    for code, amount in session.execute(
+        select(Account.centre_code, func.coalesce(func.sum(Entry.amount_fen), 0))
+        .join(Entry, Entry.account_id == Account.id)
+        .where(
+            scope.where(Account.region_code),
+            Entry.kind.in_(("deposit", "make_up")),
+            Entry.posted_on >= year_start,
+            Entry.posted_on <= as_of,
+        )
+        .group_by(Account.centre_code)
+    ):
+        row(code)["deposits_fen"] = int(amount)
+    paid = dict(
+        session.execute(
+            select(Repayment.loan_id, func.count())
+            .join(Loan, Loan.id == Repayment.loan_id)
+            .where(scope.where(Loan.region_code), Repayment.paid_on <= as_of)
+            .group_by(Repayment.loan_id)
+        ).all()
+    )
+    deferred = {
+        loan_id
+        for (loan_id,) in session.execute(
+            select(RepaymentDeferral.loan_id).where(
+                RepaymentDeferral.first_day <= as_of, RepaymentDeferral.last_day >= as_of
+            )
+        )
+    }
+    for loan in session.execute(
+        select(
+            Loan.id, Loan.centre_code, Loan.principal_fen, Loan.issue_date, Loan.months, Loan.status
+        ).where(scope.where(Loan.region_code), Loan.issue_date <= as_of)
+    ):
+        r = row(loan.centre_code)
+        r["loans"] += 1
+        r["loans_issued_fen"] += loan.principal_fen
+        r["loans_issued_this_year"] += loan.issue_date >= year_start
+        if loan.status == "active":
+            r["active_loans"] += 1
+            # Overdue: fewer instalments paid than have fallen due (approximate before prepayments).
+            if (
+                paid.get(loan.id, 0) < _instalments_due(loan.issue_date, loan.months, as_of)
+                and loan.id not in deferred
+            ):
+                r["overdue_loans"] += 1
+    for code, count in session.execute(
+        select(Employer.centre_code, func.count())
+        .join(Deferral, Deferral.employer_id == Employer.id)
+        .where(
+            scope.where(Employer.region_code),
+            Deferral.status == "approved",
+            Deferral.first_month <= as_of,
+            Deferral.last_month >= month_start(as_of),
+        )
+        .group_by(Employer.centre_code)
+    ):
+        row(code)["deferred_employers"] = count
+    return [rows[code] for code in sorted(rows)]
