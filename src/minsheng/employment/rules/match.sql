@@ -74,40 +74,57 @@ totalled AS (
     SELECT
         *,
         ROUND(100 * (w_skills * skills_score + w_occupation * occupation_score + w_distance * distance_score
-            + w_pay * pay_score + w_education * education_score + w_priority * priority_score), 2) AS score
+            + w_pay * pay_score + w_education * education_score + w_priority * priority_score), 2) AS score,
+        CASE WHEN rank_by = 'vacancy' THEN vacancy_id ELSE seeker_id END AS anchor_id,
+        CASE WHEN rank_by = 'vacancy' THEN seeker_id ELSE vacancy_id END AS other_id
     FROM scored
 ),
-ranked AS (
+keyed AS (
+    -- one BIGINT sort key (score in hundredths, then the lower id first) sorts much faster than two
+    -- keys; ids stay below 10^12
     SELECT
-        *,
-        ROW_NUMBER() OVER (
-            PARTITION BY CASE WHEN rank_by = 'vacancy' THEN vacancy_id ELSE seeker_id END
-            ORDER BY score DESC, seeker_id, vacancy_id
-        ) AS match_rank
+        seeker_id,
+        vacancy_id,
+        top_n,
+        anchor_id,
+        CAST(ROUND(score * 100) AS BIGINT) * 1000000000000 + (999999999999 - other_id) AS sort_key
     FROM totalled
+),
+ranked AS (
+    -- rank on a narrow projection: a window carries every column it is given
+    SELECT seeker_id, vacancy_id, top_n, match_rank
+    FROM (
+        SELECT
+            seeker_id,
+            vacancy_id,
+            top_n,
+            ROW_NUMBER() OVER (PARTITION BY anchor_id ORDER BY sort_key DESC) AS match_rank
+        FROM keyed
+    ) numbered
+    WHERE match_rank <= top_n
 )
 SELECT
-    seeker_id,
-    vacancy_id,
-    CAST(match_rank AS INTEGER) AS match_rank,
-    score,
-    ROUND(100 * w_skills * skills_score, 2) AS skills_points,
-    ROUND(100 * w_occupation * occupation_score, 2) AS occupation_points,
-    ROUND(100 * w_distance * distance_score, 2) AS distance_points,
-    ROUND(100 * w_pay * pay_score, 2) AS pay_points,
-    ROUND(100 * w_education * education_score, 2) AS education_points,
-    ROUND(100 * w_priority * priority_score, 2) AS priority_points,
-    skills_matched,
-    skill_count,
-    occupation_ok,
-    same_banner,
-    same_league,
-    pay_ok,
-    pay_max_fen,
-    expected_pay_fen,
-    education_ok,
-    skills_matched > 0 AS skills_any,
-    priority_level,
-    priority_level > 0 AS priority_any
-FROM ranked
-WHERE match_rank <= top_n
+    t.seeker_id,
+    t.vacancy_id,
+    CAST(r.match_rank AS INTEGER) AS match_rank,
+    t.score,
+    ROUND(100 * t.w_skills * t.skills_score, 2) AS skills_points,
+    ROUND(100 * t.w_occupation * t.occupation_score, 2) AS occupation_points,
+    ROUND(100 * t.w_distance * t.distance_score, 2) AS distance_points,
+    ROUND(100 * t.w_pay * t.pay_score, 2) AS pay_points,
+    ROUND(100 * t.w_education * t.education_score, 2) AS education_points,
+    ROUND(100 * t.w_priority * t.priority_score, 2) AS priority_points,
+    t.skills_matched,
+    t.skill_count,
+    t.occupation_ok,
+    t.same_banner,
+    t.same_league,
+    t.pay_ok,
+    t.pay_max_fen,
+    t.expected_pay_fen,
+    t.education_ok,
+    t.skills_matched > 0 AS skills_any,
+    t.priority_level,
+    t.priority_level > 0 AS priority_any
+FROM ranked r
+JOIN totalled t ON t.seeker_id = r.seeker_id AND t.vacancy_id = r.vacancy_id
