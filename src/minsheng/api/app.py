@@ -33,6 +33,9 @@ def create_app() -> FastAPI:
     from minsheng.employment.api import router as employment_router
 
     app.include_router(employment_router, prefix="/api")
+    from minsheng.assistance.api import router as assistance_router
+
+    app.include_router(assistance_router, prefix="/api")
     from minsheng import web
 
     web.install(app)  # pages at /, static files, session cookie
