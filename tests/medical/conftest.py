@@ -8,7 +8,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from minsheng.medical.parameters import parameter_table
+from minsheng.medical.parameters import parameter_set
 from minsheng.medical.rules.settlement import CLAIMS, ENROLMENT, INSTITUTIONS
 
 HERE = Path(__file__).parent
@@ -77,13 +77,13 @@ def table(rows: list[dict], schema: pa.Schema) -> pa.Table:
 
 
 @pytest.fixture(scope="session")
-def worked_example_parameters() -> pa.Table:
-    return parameter_table(HERE / "worked_example.yaml")
+def worked_example_parameters():
+    return parameter_set(HERE / "worked_example.yaml")
 
 
 @pytest.fixture(scope="session")
-def default_parameters() -> pa.Table:
-    return parameter_table()
+def default_parameters():
+    return parameter_set()
 
 
 __all__ = ["CLAIMS", "ENROLMENT", "claim", "enrolment", "institutions", "table"]

@@ -8,6 +8,7 @@ import pyarrow as pa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from minsheng.medical.parameters import parameter_table
 from minsheng.medical.rules.settlement import ACCUMULATORS, CLAIMS, ENROLMENT, FILINGS
 from minsheng.medical.settlement import accumulators_after, settle
 
@@ -21,7 +22,7 @@ def _settle(claims, enrolments, parameters, accumulators=None, filings=None):
         institutions(),
         filings=table(filings or [], FILINGS),
         accumulators=table(accumulators or [], ACCUMULATORS),
-        parameters=parameters,
+        params=parameters,
     )
     return {row["claim_id"]: row for row in result.to_pylist()}
 
@@ -82,7 +83,7 @@ def test_claims_of_a_year_share_the_deductible_and_the_cap(worked_example_parame
             table([first], CLAIMS),
             table([enrolment(1, "dibao")], ENROLMENT),
             institutions(),
-            parameters=worked_example_parameters,
+            params=worked_example_parameters,
         )
     ).to_pylist()
     alone = _settle([second], [enrolment(1, "dibao")], worked_example_parameters, accumulators=after_first)
@@ -195,9 +196,13 @@ def test_results_are_exact_integers_of_fen(default_parameters):
 
 
 def test_parameter_table_covers_every_league(default_parameters):
-    regions_with_basic = set(
-        default_parameters.filter(pa.compute.equal(default_parameters["name"], "medical.basic.ratio"))[
-            "region"
-        ].to_pylist()
-    )
-    assert len(regions_with_basic) == 12
+    table = parameter_table(default_parameters)
+    ratios = table.filter(pa.compute.equal(table["name"], "medical.basic.ratio"))
+    assert len(set(ratios["region"].to_pylist())) == 12
+    # money comes from the loader in fen: the level-3 resident deductible of 1 000 yuan
+    deductibles = table.filter(pa.compute.equal(table["name"], "medical.basic.deductible")).to_pylist()
+    assert {
+        int(r["value"])
+        for r in deductibles
+        if r["hospital_level"] == "3" and r["person_type"] == "resident" and r["care_type"] == "inpatient"
+    } == {100_000}

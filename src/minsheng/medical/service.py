@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from minsheng import regions
 from minsheng.api.errors import Conflict, DomainError, FieldError, NotFound
+from minsheng.engine import render
 from minsheng.medical import parameters as medical_parameters
 from minsheng.medical.models import (
     AID_CATEGORY,
@@ -38,10 +39,12 @@ from minsheng.medical.models import (
 )
 from minsheng.medical.rules.settlement import (
     ACCUMULATORS,
+    CHECK_FIELDS,
     CLAIMS,
     ENROLMENT,
     FILINGS,
     INSTITUTIONS,
+    MEDICAL_PARAMETERS,
     SETTLEMENT,
 )
 from minsheng.medical.settlement import settle
@@ -100,16 +103,14 @@ def premium_of(year: int, aid_category: str, insurance_type: str, pool_region: s
     if insurance_type != "resident":
         return 0, 0
     on = date(year, 1, 1)
-    premium = round_fen(
-        medical_parameters.value_at("medical.premium.resident_individual", on, pool_region) * 100
-    )
+    premium = int(medical_parameters.value_at("medical.premium.resident_individual", on, pool_region))
     ratio = medical_parameters.value_at(
         "medical.premium.subsidy_ratio", on, pool_region, aid_category=aid_category
     )
     fixed = medical_parameters.value_at(
         "medical.premium.subsidy_amount", on, pool_region, aid_category=aid_category
     )
-    subsidy = min(premium, round_fen(premium * ratio) + round_fen(fixed * 100))
+    subsidy = min(premium, round_fen(Decimal(premium) * ratio) + int(fixed))
     return premium, subsidy
 
 
@@ -208,6 +209,7 @@ class ClaimRequest:
 
 @cache
 def _parameters_of(league: str) -> pa.Table:
+    # one league's rows: a smaller table to join for a single claim
     table = medical_parameters.parameter_table()
     return table.filter(pc.equal(table["region"], league))
 
@@ -346,7 +348,7 @@ def _run(
         ]
     result = settle(
         claims, enrolments, institutions, filing_table, pa.Table.from_pylist(prior, schema=ACCUMULATORS),
-        _parameters_of(enrolment.pool_region),
+        medical_params=_parameters_of(enrolment.pool_region), as_of=request.discharge_date,
     )  # fmt: skip
     return result.to_pylist()[0]
 
@@ -357,9 +359,9 @@ def _explain(row: dict) -> dict[str, Any]:
         {
             "check": c.column,
             "passed": bool(row[c.column]),
-            "field": c.field,
-            "reason_zh": c.reason_zh,
-            "reason_en": c.reason_en,
+            "field": CHECK_FIELDS[c.column],
+            "reason_zh": render(c.pass_zh if row[c.column] else c.fail_zh, row),
+            "reason_en": render(c.pass_en if row[c.column] else c.fail_en, row),
         }
         for c in SETTLEMENT.checks
     ]
@@ -402,7 +404,7 @@ def _explain(row: dict) -> dict[str, Any]:
         "rule": SETTLEMENT.name,
         "checks": checks,
         "steps": steps,
-        "parameters": medical_parameters.sources(SETTLEMENT.parameters),
+        "parameters": medical_parameters.sources(MEDICAL_PARAMETERS),
         "values": {k: (str(v) if isinstance(v, (Decimal, date)) else v) for k, v in row.items()},
     }
 
@@ -437,8 +439,8 @@ def _compute(
     if not row["settled"]:
         failed = [c for c in SETTLEMENT.checks if not row[c.column]]
         raise DomainError(
-            "not_settled", "无法结算:" + ";".join(c.reason_zh for c in failed), "cannot settle: " + "; ".join(c.reason_en for c in failed),
-            422, [FieldError(c.field, c.column, c.reason_zh, c.reason_en) for c in failed],
+            "not_settled", "无法结算:" + ";".join(c.fail_zh for c in failed), "cannot settle: " + "; ".join(c.fail_en for c in failed),
+            422, [FieldError(CHECK_FIELDS[c.column], c.column, c.fail_zh, c.fail_en) for c in failed],
         )  # fmt: skip
     return row, institution, enrolment, accumulator
 

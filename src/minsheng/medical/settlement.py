@@ -1,32 +1,41 @@
-"""Settle claims through the three tiers: a thin layer that shapes inputs for the settlement rule.
+"""Settle claims through the three tiers: shapes the inputs of the settlement rule and runs it.
 
-`settle` takes Arrow tables (or Parquet paths) and returns the rule's result; the service calls it for
-one claim with the person's accumulators, the CLI for a file of claims.
+`settle` takes Arrow tables and returns the rule's result, one row per claim; the service calls it for
+one claim with the person's accumulators, the CLI for a file of claims. Parameters come from the policy
+loader (a scenario overlays them); the engine runs the rule.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from minsheng.medical.parameters import parameter_table
+from minsheng.medical.parameters import parameter_set, parameter_table
 from minsheng.medical.rules.run import run_rule
 from minsheng.medical.rules.settlement import ACCUMULATORS, FILINGS, SETTLEMENT
-
-Source = pa.Table | Path | str
+from minsheng.policy import ParameterSet
 
 
 def settle(
-    claims: Source,
-    enrolment: Source,
-    institutions: Source,
-    filings: Source | None = None,
-    accumulators: Source | None = None,
-    parameters: pa.Table | None = None,
+    claims: pa.Table,
+    enrolment: pa.Table,
+    institutions: pa.Table,
+    filings: pa.Table | None = None,
+    accumulators: pa.Table | None = None,
+    params: ParameterSet | Path | str | None = None,
+    *,
+    medical_params: pa.Table | None = None,
+    as_of: date | None = None,
+    threads: int | None = None,
 ) -> pa.Table:
     """Settle claims in date order per person and year, on top of the prior accumulators given."""
+    parameters = params if isinstance(params, ParameterSet) else parameter_set(params)
+    if as_of is None:
+        latest = pc.max(claims["discharge_date"]).as_py() if claims.num_rows else None
+        as_of = latest or date(2000, 1, 1)
     return run_rule(
         SETTLEMENT,
         {
@@ -35,8 +44,11 @@ def settle(
             "institutions": institutions,
             "filings": filings if filings is not None else FILINGS.empty_table(),
             "accumulators": accumulators if accumulators is not None else ACCUMULATORS.empty_table(),
+            "medical_params": medical_params if medical_params is not None else parameter_table(parameters),
         },
-        parameters if parameters is not None else parameter_table(),
+        parameters,
+        as_of,
+        threads=threads,
     )
 
 

@@ -1,51 +1,23 @@
-"""The one place the medical rules are executed (in-process DuckDB) until the shared engine lands."""
+"""Run the medical rules through the shared engine (the only runner): in-process DuckDB over Arrow."""
 
 from __future__ import annotations
 
-import threading
-from pathlib import Path
+from datetime import date
 
-import duckdb
 import pyarrow as pa
 
-from minsheng.medical.rules.settlement import RuleDeclaration
-
-_local = threading.local()
-
-
-def _connection() -> duckdb.DuckDBPyConnection:
-    # one connection per thread: DuckDB connections are cheap to reuse and not safe to share across threads
-    connection = getattr(_local, "connection", None)
-    if connection is None:
-        connection = duckdb.connect(
-            config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
-        )
-        _local.connection = connection
-    return connection
+from minsheng import engine
+from minsheng.engine import Rule
+from minsheng.policy import ParameterSet
 
 
 def run_rule(
-    rule: RuleDeclaration, tables: dict[str, pa.Table | Path | str], parameters: pa.Table
+    rule: Rule, tables: dict[str, pa.Table], params: ParameterSet, as_of: date, threads: int | None = None
 ) -> pa.Table:
-    """Run a rule over named inputs (Arrow tables, or Parquet paths for batch) and the parameter table."""
-    connection = _connection()
-    registered = []
+    """One rule over named Arrow inputs; `threads` for batch work (the engine's default is one)."""
+    connection = engine.connect(threads=threads) if threads else None
     try:
-        for name in rule.inputs:
-            source = tables[name]
-            if isinstance(source, pa.Table):
-                connection.register(name, source)
-            else:
-                connection.execute(
-                    f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT * FROM read_parquet('{source}')"
-                )
-            registered.append((name, isinstance(source, pa.Table)))
-        connection.register("parameters", parameters)
-        return connection.sql(rule.sql).to_arrow_table()
+        return engine.run_local_all(rule, tables, as_of, params, connection=connection)[rule.name]
     finally:
-        for name, is_arrow in registered:
-            if is_arrow:
-                connection.unregister(name)
-            else:
-                connection.execute(f"DROP VIEW IF EXISTS {name}")
-        connection.unregister("parameters")
+        if connection is not None:
+            connection.close()

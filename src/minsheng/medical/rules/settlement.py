@@ -8,10 +8,11 @@ month of claims in batch.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from importlib import resources
+from pathlib import Path
 
 import pyarrow as pa
+
+from minsheng.engine import Check, Rule
 
 CLAIMS = pa.schema(
     [
@@ -55,6 +56,24 @@ FILINGS = pa.schema(
         pa.field("valid_to", pa.date32()),
     ]
 )
+MEDICAL_PARAMETERS = (
+    "medical.catalogue.class_b_self_pay_ratio",
+    "medical.basic.deductible",
+    "medical.basic.ratio",
+    "medical.basic.annual_cap",
+    "medical.cross_province.ratio_reduction",
+    "medical.critical_illness.deductible",
+    "medical.critical_illness.segment_upper",
+    "medical.critical_illness.segment_ratio",
+    "medical.critical_illness.annual_cap",
+    "medical.critical_illness.tilt_applies",
+    "medical.critical_illness.tilt_deductible_factor",
+    "medical.critical_illness.tilt_ratio_points",
+    "medical.aid.deductible",
+    "medical.aid.ratio",
+    "medical.aid.annual_cap",
+)
+
 ACCUMULATORS = pa.schema(
     [
         pa.field("person_id", pa.int64(), nullable=False),
@@ -68,77 +87,61 @@ ACCUMULATORS = pa.schema(
 )
 
 
-@dataclass(frozen=True)
-class Check:
-    column: str
-    reason_zh: str  # shown when the check fails
-    reason_en: str
-    field: str  # the input field a failure points at
+RULES_DIR = Path(__file__).parent
 
-
-@dataclass(frozen=True)
-class RuleDeclaration:
-    name: str
-    sql_file: str
-    inputs: dict[str, pa.Schema]
-    parameters: tuple[str, ...]
-    results: tuple[str, ...]
-    checks: tuple[Check, ...] = field(default_factory=tuple)
-
-    @property
-    def sql(self) -> str:
-        return resources.files(__package__).joinpath(self.sql_file).read_text(encoding="utf-8")
-
-
-SETTLEMENT = RuleDeclaration(
-    name="medical.settlement",
-    sql_file="settlement.sql",
-    inputs={
-        "claims": CLAIMS,
-        "enrolment": ENROLMENT,
-        "institutions": INSTITUTIONS,
-        "filings": FILINGS,
-        "accumulators": ACCUMULATORS,
+SETTLEMENT = Rule(
+    name="medical_settlement",
+    title_zh="三重制度一站式结算",
+    title_en="one-stop three-tier settlement",
+    sql_file=RULES_DIR / "settlement.sql",
+    inputs=("claims", "enrolment", "institutions", "filings", "accumulators", "medical_params"),
+    # cited in reasons; the rule joins their long form (`medical_params`, see medical.parameters)
+    parameters=(),
+    key=("claim_id",),
+    unit_table="claims",
+    columns={
+        "total_fen": "医疗费用总额 total bill",
+        "policy_fen": "政策范围内费用 within-catalogue amount",
+        "basic_fen": "基本医保统筹支付 basic fund",
+        "critical_illness_fen": "大病保险支付 critical-illness fund",
+        "medical_aid_fen": "医疗救助支付 medical aid",
+        "self_pay_fen": "个人支付 paid by the patient",
     },
-    parameters=(
-        "medical.catalogue.class_b_self_pay_ratio",
-        "medical.basic.deductible",
-        "medical.basic.ratio",
-        "medical.basic.annual_cap",
-        "medical.cross_province.ratio_reduction",
-        "medical.critical_illness.deductible",
-        "medical.critical_illness.segment_upper",
-        "medical.critical_illness.segment_ratio",
-        "medical.critical_illness.annual_cap",
-        "medical.critical_illness.tilt_applies",
-        "medical.critical_illness.tilt_deductible_factor",
-        "medical.critical_illness.tilt_ratio_points",
-        "medical.aid.deductible",
-        "medical.aid.ratio",
-        "medical.aid.annual_cap",
-    ),
-    results=(
-        "total_fen",
-        "policy_fen",
-        "basic_fen",
-        "critical_illness_fen",
-        "medical_aid_fen",
-        "self_pay_fen",
-    ),
     checks=(
-        Check("check_insured", "就诊日未参加基本医保", "not insured on the date of care", "person_id"),
-        Check("check_institution_known", "非定点医药机构", "not a designated institution", "institution_id"),
-        Check("check_dates_valid", "出院日期早于入院日期", "discharge before admission", "discharge_date"),
-        Check("check_amounts_valid", "费用金额为负数", "a negative amount", "items"),
         Check(
-            "check_parameters_found",
-            "缺少该参保地、年度或类别的待遇参数",
-            "no benefit parameters for this league, year or category",
-            "pool_region",
+            "check_insured", "参保状态", "insured",
+            "结算日已参加基本医保", "insured on the settlement date",
+            "就诊日未参加基本医保", "not insured on the date of care",
+        ),
+        Check(
+            "check_institution_known", "定点医药机构", "designated institution",
+            "定点医药机构", "a designated institution",
+            "非定点医药机构", "not a designated institution",
+        ),
+        Check(
+            "check_dates_valid", "就诊日期", "dates of care",
+            "入出院日期有效", "admission and discharge dates valid",
+            "出院日期早于入院日期", "discharge before admission",
+        ),
+        Check(
+            "check_amounts_valid", "费用金额", "amounts",
+            "费用金额均不为负", "no negative amount",
+            "费用金额为负数", "a negative amount",
+        ),
+        Check(
+            "check_parameters_found", "待遇参数", "benefit parameters",
+            "已找到参保地 {pool_region} 的待遇参数", "benefit parameters found for league {pool_region}",
+            "缺少参保地、年度或类别的待遇参数", "no benefit parameters for this league, year or category",
+            parameters=MEDICAL_PARAMETERS,
         ),
     ),
-)
+)  # fmt: skip
 
-
-def empty(schema: pa.Schema) -> pa.Table:
-    return schema.empty_table()
+# the input field a failed check points at, for errors that name the field
+CHECK_FIELDS = {
+    "check_insured": "person_id",
+    "check_institution_known": "institution_code",
+    "check_dates_valid": "discharge_date",
+    "check_amounts_valid": "items",
+    "check_parameters_found": "pool_region",
+}

@@ -19,7 +19,7 @@ WITH params AS (
         name, region, effective_from, COALESCE(effective_to, DATE '9999-12-31') AS effective_to,
         insurance_type, person_type, care_type, hospital_level, aid_category, filing_type, segment,
         CAST(value AS DECIMAL(38, 10)) AS value
-    FROM parameters
+    FROM medical_params
     WHERE name LIKE 'medical.%'
 ),
 
@@ -84,17 +84,17 @@ tariff AS (
         pr.pool_region, pr.period_from, pr.insurance_type, pr.person_type, pr.care_type, pr.hospital_level,
         pr.aid_category,
         MAX(CASE WHEN pa.name = 'medical.catalogue.class_b_self_pay_ratio' THEN pa.value END) AS class_b_self_pay_ratio,
-        MAX(CASE WHEN pa.name = 'medical.basic.deductible' THEN pa.value END) AS basic_deductible_yuan,
+        MAX(CASE WHEN pa.name = 'medical.basic.deductible' THEN pa.value END) AS basic_deductible_param,
         MAX(CASE WHEN pa.name = 'medical.basic.ratio' THEN pa.value END) AS basic_ratio_base,
-        MAX(CASE WHEN pa.name = 'medical.basic.annual_cap' THEN pa.value END) AS basic_cap_yuan,
+        MAX(CASE WHEN pa.name = 'medical.basic.annual_cap' THEN pa.value END) AS basic_cap_param,
         MAX(CASE WHEN pa.name = 'medical.cross_province.ratio_reduction' AND pa.filing_type = 'unfiled'
             THEN pa.value END) AS unfiled_reduction_points,
-        MAX(CASE WHEN pa.name = 'medical.critical_illness.deductible' THEN pa.value END) AS cii_deductible_yuan,
-        MAX(CASE WHEN pa.name = 'medical.critical_illness.annual_cap' THEN pa.value END) AS cii_cap_yuan,
+        MAX(CASE WHEN pa.name = 'medical.critical_illness.deductible' THEN pa.value END) AS cii_deductible_param,
+        MAX(CASE WHEN pa.name = 'medical.critical_illness.annual_cap' THEN pa.value END) AS cii_cap_param,
         MAX(CASE WHEN pa.name = 'medical.critical_illness.segment_upper' AND pa.segment = '1' THEN pa.value END)
-            AS cii_segment_1_upper_yuan,
+            AS cii_segment_1_upper_param,
         MAX(CASE WHEN pa.name = 'medical.critical_illness.segment_upper' AND pa.segment = '2' THEN pa.value END)
-            AS cii_segment_2_upper_yuan,
+            AS cii_segment_2_upper_param,
         MAX(CASE WHEN pa.name = 'medical.critical_illness.segment_ratio' AND pa.segment = '1' THEN pa.value END)
             AS cii_segment_1_ratio,
         MAX(CASE WHEN pa.name = 'medical.critical_illness.segment_ratio' AND pa.segment = '2' THEN pa.value END)
@@ -105,9 +105,9 @@ tariff AS (
         MAX(CASE WHEN pa.name = 'medical.critical_illness.tilt_deductible_factor' THEN pa.value END)
             AS tilt_deductible_factor,
         MAX(CASE WHEN pa.name = 'medical.critical_illness.tilt_ratio_points' THEN pa.value END) AS tilt_ratio_points,
-        MAX(CASE WHEN pa.name = 'medical.aid.deductible' THEN pa.value END) AS aid_deductible_yuan,
+        MAX(CASE WHEN pa.name = 'medical.aid.deductible' THEN pa.value END) AS aid_deductible_param,
         MAX(CASE WHEN pa.name = 'medical.aid.ratio' THEN pa.value END) AS medical_aid_ratio,
-        MAX(CASE WHEN pa.name = 'medical.aid.annual_cap' THEN pa.value END) AS aid_cap_yuan
+        MAX(CASE WHEN pa.name = 'medical.aid.annual_cap' THEN pa.value END) AS aid_cap_param
     FROM profiles AS pr
     JOIN params AS pa
         ON pa.region = pr.pool_region
@@ -154,22 +154,22 @@ priced AS (
             ELSE COALESCE(fc.filed_reduction_points, t.unfiled_reduction_points)
         END AS ratio_reduction_points,
         t.class_b_self_pay_ratio,
-        t.basic_deductible_yuan,
+        t.basic_deductible_param,
         t.basic_ratio_base,
-        t.basic_cap_yuan,
-        t.cii_deductible_yuan,
-        t.cii_cap_yuan,
-        t.cii_segment_1_upper_yuan,
-        t.cii_segment_2_upper_yuan,
+        t.basic_cap_param,
+        t.cii_deductible_param,
+        t.cii_cap_param,
+        t.cii_segment_1_upper_param,
+        t.cii_segment_2_upper_param,
         t.cii_segment_1_ratio,
         t.cii_segment_2_ratio,
         t.cii_segment_3_ratio,
         COALESCE(t.tilt_applies, 0) = 1 AS critical_illness_tilt,
         t.tilt_deductible_factor,
         t.tilt_ratio_points,
-        t.aid_deductible_yuan,
+        t.aid_deductible_param,
         t.medical_aid_ratio,
-        t.aid_cap_yuan
+        t.aid_cap_param
     FROM claim_base AS cb
     LEFT JOIN filing_of_claim AS fc ON fc.claim_id = cb.claim_id
     LEFT JOIN tariff AS t
@@ -183,29 +183,29 @@ priced AS (
 claim_amounts AS (
     SELECT
         p.*,
-        (p.class_b_self_pay_ratio IS NOT NULL AND p.basic_deductible_yuan IS NOT NULL
-            AND p.basic_ratio_base IS NOT NULL AND p.basic_cap_yuan IS NOT NULL
-            AND p.cii_deductible_yuan IS NOT NULL AND p.cii_cap_yuan IS NOT NULL
-            AND p.cii_segment_1_upper_yuan IS NOT NULL AND p.cii_segment_2_upper_yuan IS NOT NULL
+        (p.class_b_self_pay_ratio IS NOT NULL AND p.basic_deductible_param IS NOT NULL
+            AND p.basic_ratio_base IS NOT NULL AND p.basic_cap_param IS NOT NULL
+            AND p.cii_deductible_param IS NOT NULL AND p.cii_cap_param IS NOT NULL
+            AND p.cii_segment_1_upper_param IS NOT NULL AND p.cii_segment_2_upper_param IS NOT NULL
             AND p.cii_segment_1_ratio IS NOT NULL AND p.cii_segment_2_ratio IS NOT NULL
             AND p.cii_segment_3_ratio IS NOT NULL AND p.tilt_deductible_factor IS NOT NULL
-            AND p.tilt_ratio_points IS NOT NULL AND p.aid_deductible_yuan IS NOT NULL
-            AND p.medical_aid_ratio IS NOT NULL AND p.aid_cap_yuan IS NOT NULL
+            AND p.tilt_ratio_points IS NOT NULL AND p.aid_deductible_param IS NOT NULL
+            AND p.medical_aid_ratio IS NOT NULL AND p.aid_cap_param IS NOT NULL
             AND p.ratio_reduction_points IS NOT NULL) AS check_parameters_found,
         GREATEST(CAST(0 AS DECIMAL(38, 10)), p.basic_ratio_base - p.ratio_reduction_points * 0.01) AS basic_ratio,
         CAST(FLOOR(p.class_b_fen * p.class_b_self_pay_ratio + 0.5) AS BIGINT) AS class_b_self_fen,
-        CAST(FLOOR(p.basic_deductible_yuan * 100 + 0.5) AS BIGINT) AS basic_deductible_fen,
-        CAST(FLOOR(p.basic_cap_yuan * 100 + 0.5) AS BIGINT) AS basic_cap_fen,
-        CAST(FLOOR(p.cii_deductible_yuan * 100
+        CAST(FLOOR(p.basic_deductible_param + 0.5) AS BIGINT) AS basic_deductible_fen,
+        CAST(FLOOR(p.basic_cap_param + 0.5) AS BIGINT) AS basic_cap_fen,
+        CAST(FLOOR(p.cii_deductible_param
             * CASE WHEN COALESCE(p.tilt, 0) = 1 THEN p.tilt_deductible_factor ELSE 1 END + 0.5) AS BIGINT)
             AS critical_illness_deductible_fen,
         CASE WHEN COALESCE(p.tilt, 0) = 1 THEN p.tilt_ratio_points * 0.01 ELSE CAST(0 AS DECIMAL(38, 10)) END AS cii_ratio_bonus,
         CASE WHEN COALESCE(p.tilt, 0) = 1 THEN CAST(900000000000000 AS BIGINT)
-            ELSE CAST(FLOOR(p.cii_cap_yuan * 100 + 0.5) AS BIGINT) END AS critical_illness_cap_fen,
-        CAST(FLOOR(p.cii_segment_1_upper_yuan * 100 + 0.5) AS BIGINT) AS seg1_upper_fen,
-        CAST(FLOOR(p.cii_segment_2_upper_yuan * 100 + 0.5) AS BIGINT) AS seg2_upper_fen,
-        CAST(FLOOR(p.aid_deductible_yuan * 100 + 0.5) AS BIGINT) AS medical_aid_deductible_fen,
-        CAST(FLOOR(p.aid_cap_yuan * 100 + 0.5) AS BIGINT) AS medical_aid_cap_fen
+            ELSE CAST(FLOOR(p.cii_cap_param + 0.5) AS BIGINT) END AS critical_illness_cap_fen,
+        CAST(FLOOR(p.cii_segment_1_upper_param + 0.5) AS BIGINT) AS seg1_upper_fen,
+        CAST(FLOOR(p.cii_segment_2_upper_param + 0.5) AS BIGINT) AS seg2_upper_fen,
+        CAST(FLOOR(p.aid_deductible_param + 0.5) AS BIGINT) AS medical_aid_deductible_fen,
+        CAST(FLOOR(p.aid_cap_param + 0.5) AS BIGINT) AS medical_aid_cap_fen
     FROM (SELECT priced.*, CASE WHEN critical_illness_tilt THEN 1 ELSE 0 END AS tilt FROM priced) AS p
 ),
 
