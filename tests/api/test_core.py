@@ -1,6 +1,8 @@
 from fastapi.testclient import TestClient
 
 from minsheng.api.app import create_app
+from minsheng.security import service
+from minsheng.store.db import unit_of_work
 
 
 def test_health_and_regions(engine):
@@ -22,6 +24,10 @@ def test_unknown_region_answers_404_with_a_json_body(engine):
 
 def test_households_filter_validates_the_region(engine):
     client = TestClient(create_app())
+    assert client.get("/api/households").status_code == 401  # the registry answers only a known caller
+    with unit_of_work(engine) as session:
+        _, secret = service.issue_token(session, name="test", scopes=["registry.read"], region_code="150000")
+    client.headers["Authorization"] = f"Bearer {secret}"
     answer = client.get("/api/households", params={"region": "150499"})
     assert answer.status_code == 422
     assert answer.json()["error"]["fields"][0]["field"] == "region"
