@@ -219,3 +219,141 @@ def write_workbook(schedule: Schedule, path: Path) -> None:
         sheet.write_number(foot, 5, sum(i.principal_fen for i in schedule.instalments) / 100, money)
         sheet.write_number(foot, 6, schedule.total_interest_fen / 100, money)
         sheet.set_column(0, 7, 16)
+
+
+KIND_LABELS = {
+    "deposit": "汇缴 deposit",
+    "make_up": "补缴 make-up",
+    "interest": "结息 interest",
+    "withdrawal": "提取 withdrawal",
+    "transfer_in": "转入 transfer in",
+    "transfer_out": "转出 transfer out",
+}
+
+
+@housing_fund_app.command("statement")
+def statement_command(
+    account_id: Annotated[int, typer.Argument(help="账户 id")],
+    as_json: Annotated[bool, typer.Option("--json", help="print the statement as JSON")] = False,
+) -> None:
+    """Print an account statement (对账单), with the history of accounts it was transferred from."""
+    from minsheng.api.errors import DomainError
+    from minsheng.housing_fund import service
+    from minsheng.store.db import unit_of_work
+
+    try:
+        with unit_of_work() as session:
+            result = service.statement(session, account_id)
+    except DomainError as error:
+        error_console.print(f"[red]{error.message_zh} / {error.message_en}[/]")
+        raise typer.Exit(1) from None
+    if as_json:
+        console.print_json(json.dumps(result))
+        return
+    account = result["account"]
+    table = Table(title=f"对账单 statement — {account['account_number']} ({account['state']})")
+    for column in (
+        "日期 date",
+        "账户 account",
+        "业务 kind",
+        "所属期 period",
+        "单位 employer",
+        "个人 employee",
+        "金额 amount",
+        "余额 balance",
+    ):
+        table.add_column(column, justify="right")
+    for entry in result["entries"]:
+        table.add_row(
+            entry["posted_on"],
+            entry["account_number"],
+            KIND_LABELS.get(entry["kind"], entry["kind"]),
+            entry["period"] or "",
+            format_yuan(entry["employer_fen"]) if entry["employer_fen"] else "",
+            format_yuan(entry["employee_fen"]) if entry["employee_fen"] else "",
+            format_yuan(entry["amount_fen"]),
+            format_yuan(entry["balance_after_fen"]),
+        )
+    if not console.is_terminal:
+        console.width = max(console.width, 150)
+    console.print(table)
+    console.print(
+        f"余额 balance {format_yuan(account['balance_fen'])} 元 · 缴存基数 wage base {format_yuan(account['wage_base_fen'])}"
+    )
+
+
+@housing_fund_app.command("credit-interest")
+def credit_interest_command(
+    year: Annotated[int, typer.Option(help="the interest year ending 30 June of this year")],
+    centre: Annotated[str | None, typer.Option(help="only this centre (league code)")] = None,
+) -> None:
+    """Credit the year's interest on daily balances (结息, 30 June). Idempotent."""
+    from minsheng.housing_fund import service
+
+    summary = service.credit_interest(None, year=year, centre_code=centre, actor="cli")
+    console.print(
+        f"[green]结息 interest {year}[/]: {summary['accounts']} accounts, {format_yuan(summary['interest_fen'])} 元; "
+        f"{summary['already']} already credited"
+    )
+
+
+@housing_fund_app.command("reprice")
+def reprice_command(
+    on: Annotated[str, typer.Option(help="1 January of the year, YYYY-01-01")],
+) -> None:
+    """Reprice existing loans on 1 January after a rate change, and print the SMS notices."""
+    from minsheng.api.errors import DomainError
+    from minsheng.housing_fund import service
+
+    try:
+        notices = service.reprice_loans(None, on=date.fromisoformat(on), actor="cli")
+    except (DomainError, ValueError) as error:
+        error_console.print(f"[red]on[/]: {error}")
+        raise typer.Exit(2) from None
+    for notice in notices:
+        console.print(f"loan {notice['loan_id']}: {notice['sms_zh']}")
+    console.print(f"[green]{len(notices)} 笔贷款已调整利率 / loans repriced[/]")
+
+
+@housing_fund_app.command("generate")
+def generate_command(
+    as_of: Annotated[str, typer.Option(help="the demo's day, YYYY-MM-DD")] = date.today().isoformat(),
+    seed: Annotated[int, typer.Option(help="random seed")] = 1,
+    share: Annotated[
+        float, typer.Option(help="share of employed persons of working age with an account")
+    ] = 0.4,
+    loan_share: Annotated[
+        float, typer.Option(help="share of accounts with a year of history that borrow")
+    ] = 0.12,
+) -> None:
+    """Generate a synthetic fund centre (employers, accounts, deposits, interest, loans) for the registry's persons."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from minsheng.housing_fund import synth
+
+    try:
+        day = _date_option("as-of", as_of)
+    except ScheduleError as error:
+        _fail(error)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,}"),
+        TimeElapsedColumn(),
+        console=console,
+    ) as progress:
+        tasks: dict[str, int] = {}
+
+        def tell(step: str, count: int) -> None:
+            if step not in tasks:
+                tasks[step] = progress.add_task(step, total=None)
+            progress.update(tasks[step], completed=count)
+
+        done = synth.generate(None, day, seed, share=share, loan_share=loan_share, progress=tell)
+    if done.skipped:
+        console.print(f"[yellow]跳过 skipped[/]: {done.skipped}")
+        return
+    console.print(
+        f"[green]已生成 generated[/]: {done.employers:,} employers, {done.accounts:,} accounts, {done.entries:,} entries, "
+        f"{done.loans:,} loans, {done.repayments:,} repayments; balances {format_yuan(done.balance_fen)} 元"
+    )
