@@ -157,7 +157,9 @@ def test_refund_work_relief_and_excel_export(engine):
     sheet = openpyxl.load_workbook(io.BytesIO(workbook.content)).active
     assert sheet.cell(1, 1).value.startswith("统一社会信用代码")
     assert sheet.cell(2, 9).value == 18000  # refund in yuan
-    benefit = client.post("/api/employment/unemployment-benefit", json={"contribution_years": "7"}).json()
+    benefit = client.post(
+        "/api/employment/unemployment-benefit", json={"contribution_years": "7", "banner_code": "150426"}
+    ).json()
     assert benefit["entitled_months"] == 18
     stats = client.get("/api/employment/statistics", params={"year": 2023, **AS_OF}).json()
     assert stats["retention_refunds"]["refund_fen"] == 1_800_000 and stats["scope"] == "150400"

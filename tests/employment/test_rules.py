@@ -16,6 +16,7 @@ AS_OF = date(2024, 3, 1)
 def refund(**employer):
     row = {
         "employer_id": 1,
+        "banner_code": "150426",
         "enterprise_type": "enterprise",
         "declared_size": None,
         "contributions_fen": 3_000_000,
@@ -33,6 +34,7 @@ def _employer_schema():
     return pa.schema(
         [
             ("employer_id", pa.int64()),
+            ("banner_code", pa.string()),
             ("enterprise_type", pa.string()),
             ("declared_size", pa.string()),
             ("contributions_fen", pa.int64()),
@@ -59,6 +61,7 @@ def test_2022_temporary_rates():
         [
             {
                 "employer_id": 1,
+                "banner_code": "150426",
                 "enterprise_type": "enterprise",
                 "declared_size": "sme",
                 "contributions_fen": 3_000_000,
@@ -77,9 +80,13 @@ def test_2022_temporary_rates():
 def test_layoff_over_the_limit_is_refused_with_the_reason():
     row = refund(insured_at_start=100, insured_at_end=94, average_insured=97)  # 6 % > 5.5 %
     assert not row["eligible"] and row["refund_fen"] == 0
-    failed = [r for r in explain(rules.RETENTION_REFUND, row) if not r.passed]
-    assert [r.check for r in failed] == ["layoff_ok"]
-    assert "6.00%" in failed[0].text_zh and "5.50%" in failed[0].text_zh and "exceeds" in failed[0].text_en
+    failed = [r for r in explain(rules.RETENTION_REFUND, row, AS_OF) if not r["passed"]]
+    assert [r["check"] for r in failed] == ["layoff_ok"]
+    assert (
+        "6%" in failed[0]["text_zh"] and "5.5%" in failed[0]["text_zh"] and "exceeds" in failed[0]["text_en"]
+    )
+    cited = failed[0]["parameters"][0]
+    assert cited["name"] == "employment.retention_refund.layoff_rate_limit" and cited["status"] == "confirmed"
 
 
 def test_layoff_exactly_at_the_limit_passes():
@@ -98,7 +105,7 @@ def test_small_firms_may_lose_up_to_20_percent():
 def test_fewer_than_12_months_refused():
     row = refund(months_paid=11)
     assert not row["eligible"]
-    assert any("11" in r.text_zh and not r.passed for r in explain(rules.RETENTION_REFUND, row))
+    assert any("11" in r["text_zh"] and not r["passed"] for r in explain(rules.RETENTION_REFUND, row, AS_OF))
 
 
 def test_social_groups_count_as_sme_and_rounding_is_half_up():
@@ -143,8 +150,7 @@ def work_relief(central_fen, payroll, as_of=date(2024, 9, 1), closes_on=date(202
             ]
         ),
     )
-    request = pa.table({"as_of": pa.array([as_of], pa.date32())})
-    inputs = {"projects": projects, "payroll": payroll_table, "request": request}
+    inputs = {"projects": projects, "payroll": payroll_table}
     return rules.run(rules.WORK_RELIEF, inputs, as_of).to_pylist()[0]
 
 
@@ -165,8 +171,8 @@ def test_work_relief_below_30_percent_is_flagged_with_the_shortfall():
     )
     assert row["required_fen"] == 150_000_000 and row["paid_fen"] == 120_000_000
     assert not row["share_ok"] and row["shortfall_fen"] == 30_000_000 and row["share_status"] == "in_progress"
-    reason = next(r for r in explain(rules.WORK_RELIEF, row) if r.check == "share_ok")
-    assert "300,000.00" in reason.text_zh and "24.00%" in reason.text_en
+    reason = next(r for r in explain(rules.WORK_RELIEF, row, date(2024, 9, 1)) if r["check"] == "share_ok")
+    assert "300,000.00" in reason["text_zh"] and "24%" in reason["text_en"] and "30%" in reason["text_en"]
 
 
 def test_work_relief_warning_before_close_and_failed_after():
@@ -215,6 +221,7 @@ def benefit(years, carried=0, involuntary=True, registered=True):
         [
             {
                 "person_id": 1,
+                "banner_code": "150426",
                 "contribution_years": years,
                 "carried_over_months": carried,
                 "involuntary": involuntary,
@@ -224,6 +231,7 @@ def benefit(years, carried=0, involuntary=True, registered=True):
         schema=pa.schema(
             [
                 ("person_id", pa.int64()),
+                ("banner_code", pa.string()),
                 ("contribution_years", pa.float64()),
                 ("carried_over_months", pa.int32()),
                 ("involuntary", pa.bool_()),

@@ -15,7 +15,8 @@ from datetime import date
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from minsheng.employment import rules, runner
+from minsheng import engine
+from minsheng.employment import rules
 from minsheng.employment import vocabulary as vocab
 
 OCCUPATIONS = pa.array(list(vocab.OCCUPATION), pa.string())
@@ -50,35 +51,22 @@ def match_batch(
         raise ValueError("block_by must be 'banner' or 'league'")
     seekers = _blocked(seekers, "desired_occupation", block_by)
     vacancies = _blocked(vacancies, "occupation", block_by)
-    parameters = rules.parameter_table(rules.MATCH, as_of)
     request = pa.table({"rank_by": ["seeker"], "top_n": pa.array([top_n], pa.int32())})
     leagues = sorted(set(pc.unique(seekers["league_code"]).to_pylist()))
-    connection = runner.connect()
+    connection = engine.connect()
     results = []
     try:
         for league in leagues:
             league_seekers = seekers.filter(pc.equal(seekers["league_code"], league))
             league_vacancies = vacancies.filter(pc.equal(vacancies["league_code"], league))
             if league_vacancies.num_rows:
-                tables = {
-                    "seekers": league_seekers,
-                    "vacancies": league_vacancies,
-                    "request": request,
-                    "parameters": parameters,
-                }
-                results.append(runner.run_sql(rules.MATCH.sql, tables, connection))
+                tables = {"seekers": league_seekers, "vacancies": league_vacancies, "request": request}
+                results.append(rules.run_ranking(rules.MATCH, tables, as_of, connection))
             if progress is not None:
                 progress(league, league_seekers.num_rows)
     finally:
         connection.close()
     if not results:
-        return runner.run_sql(
-            rules.MATCH.sql,
-            {
-                "seekers": seekers.slice(0, 0),
-                "vacancies": vacancies.slice(0, 0),
-                "request": request,
-                "parameters": parameters,
-            },
-        )
+        empty = {"seekers": seekers.slice(0, 0), "vacancies": vacancies.slice(0, 0), "request": request}
+        return rules.run_ranking(rules.MATCH, empty, as_of)
     return pa.concat_tables(results)

@@ -247,4 +247,6 @@ class BenefitIn(_Input):
     carried_over_months: int = Field(0, ge=0, le=24)
     involuntary: bool = True
     registered: bool = True
-    banner_code: str = "150000"
+    banner_code: str
+
+    v_banner = field_validator("banner_code")(check_banner)

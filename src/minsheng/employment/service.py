@@ -9,7 +9,7 @@ Determinations come from the rules in `employment.rules`, with their reasons.
 from __future__ import annotations
 
 import calendar
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -81,8 +81,8 @@ def _audit(
     )
 
 
-def _reasons(rule: rules.Rule, row: dict[str, Any]) -> list[dict[str, Any]]:
-    return [asdict(reason) for reason in rules.explain(rule, row)]
+def _reasons(rule: rules.Rule, row: dict[str, Any], as_of: date) -> list[dict[str, Any]]:
+    return rules.explain(rule, row, as_of)
 
 
 def _request(**columns: Any) -> pa.Table:
@@ -413,7 +413,7 @@ def run_match(
         "vacancies": pa.Table.from_pylist(vacancies, schema=VACANCY_SCHEMA),
         "request": _request(rank_by=rank_by, top_n=top_n),
     }
-    result = rules.run(rules.MATCH, inputs, today).to_pylist()
+    result = rules.run_ranking(rules.MATCH, inputs, today).to_pylist()
     return sorted(result, key=lambda r: r["match_rank"])
 
 
@@ -433,21 +433,19 @@ class Match:
     person_name: str = ""
 
 
-def _match(row: dict[str, Any]) -> Match:
+def _match(row: dict[str, Any], today: date) -> Match:
     return Match(
         seeker_id=row["seeker_id"],
         vacancy_id=row["vacancy_id"],
         rank=row["match_rank"],
         score=row["score"],
         points={k.removesuffix("_points"): row[k] for k in row if k.endswith("_points")},
-        reasons=_reasons(rules.MATCH, row),
+        reasons=_reasons(rules.MATCH, row, today),
     )
 
 
 def _top_n(today: date, top_n: int | None) -> int:
-    from minsheng.employment import params
-
-    return top_n or int(params.value("employment.matching.top_n", today))
+    return top_n or int(rules.parameter("employment.matching.top_n", today))
 
 
 def match_vacancies(
@@ -474,7 +472,7 @@ def match_vacancies(
     }
     matches = []
     for row in rows:
-        match, vacancy = _match(row), vacancies[row["vacancy_id"]]
+        match, vacancy = _match(row, today), vacancies[row["vacancy_id"]]
         match.title, match.banner_code = vacancy.title, vacancy.banner_code
         match.employer_name = employers[vacancy.employer_id].name
         match.pay_min_fen, match.pay_max_fen = vacancy.pay_min_fen, vacancy.pay_max_fen
@@ -511,7 +509,7 @@ def match_seekers(
     )
     matches = []
     for row in rows:
-        match = _match(row)
+        match = _match(row, today)
         seeker = seekers[row["seeker_id"]]
         match.title, match.banner_code = vacancy.title, seeker.banner_code
         match.person_name = names.get(seeker.person_id, "")
@@ -559,7 +557,7 @@ def refer(
         referred_on=today,
         officer=actor,
         score=row["score"],
-        reasons=_reasons(rules.MATCH, row),
+        reasons=_reasons(rules.MATCH, row, today),
     )
     session.add(referral)
     session.flush()
@@ -736,7 +734,18 @@ def _judge_households(session: Session, household_filter: Any, today: date) -> d
     table = pa.Table.from_pylist(
         [dict(zip(MEMBER_SCHEMA.names, m, strict=True)) for m in members], schema=MEMBER_SCHEMA
     )
-    result = rules.run(rules.ZERO_EMPLOYMENT, {"members": table, "request": _request(as_of=today)}, today)
+    households = pa.Table.from_pylist(
+        [
+            {"household_id": h, "banner_code": b}
+            for h, b in session.execute(
+                select(Household.id, Household.banner_code).where(
+                    household_filter, Household.dissolved_on.is_(None)
+                )
+            )
+        ],
+        schema=pa.schema([("household_id", pa.int64()), ("banner_code", pa.string())]),
+    )
+    result = rules.run(rules.ZERO_EMPLOYMENT, {"households": households, "members": table}, today)
     return {row["household_id"]: row for row in result.to_pylist()}
 
 
@@ -848,6 +857,7 @@ def list_zero_employment(
 CANDIDATE_SCHEMA = pa.schema(
     [
         ("person_id", pa.int64()),
+        ("banner_code", pa.string()),
         ("sex", pa.string()),
         ("birth_date", pa.date32()),
         ("is_dibao", pa.bool_()),
@@ -885,6 +895,7 @@ def public_welfare_eligibility(
     )
     candidate = {
         "person_id": person.id,
+        "banner_code": _person_banner(person),
         "sex": person.sex,
         "birth_date": person.birth_date,
         "is_dibao": "dibao" in groups,
@@ -894,12 +905,9 @@ def public_welfare_eligibility(
         "is_unemployed": "unemployed" in groups,
         "previous_placements": previous or 0,
     }
-    inputs = {
-        "candidates": pa.Table.from_pylist([candidate], schema=CANDIDATE_SCHEMA),
-        "request": _request(as_of=today),
-    }
+    inputs = {"candidates": pa.Table.from_pylist([candidate], schema=CANDIDATE_SCHEMA)}
     row = rules.run(rules.PUBLIC_WELFARE_ELIGIBILITY, inputs, today).to_pylist()[0]
-    row["reasons"] = _reasons(rules.PUBLIC_WELFARE_ELIGIBILITY, row)
+    row["reasons"] = _reasons(rules.PUBLIC_WELFARE_ELIGIBILITY, row, today)
     row["groups"] = groups
     return row
 
@@ -1030,9 +1038,10 @@ def public_welfare_subsidies(session: Session, scope: RegionScope, *, month: dat
     )
     inputs = {
         "placements": pa.Table.from_pylist(rows, schema=schema),
-        "request": _request(month_start=start, next_month_start=next_start),
+        "month": _request(month_start=start, next_month_start=next_start),
     }
-    return rules.run(rules.PUBLIC_WELFARE_SUBSIDY, inputs, start).to_pylist()
+    rows = rules.run(rules.PUBLIC_WELFARE_SUBSIDY, inputs, start).to_pylist()
+    return [row for row in rows if row["days_in_force"] > 0]
 
 
 # ---------------------------------------------------------------- work relief
@@ -1233,7 +1242,6 @@ def check_projects(
         "payroll": pa.Table.from_pylist(
             [dict(zip(PAYROLL_SCHEMA.names, r, strict=True)) for r in payroll], schema=PAYROLL_SCHEMA
         ),
-        "request": _request(as_of=today),
     }
     workers = dict(
         session.execute(
@@ -1250,7 +1258,7 @@ def check_projects(
             "name": project.name,
             "workers": workers.get(project.id, 0),
         }
-        row["reasons"] = _reasons(rules.WORK_RELIEF, row)
+        row["reasons"] = _reasons(rules.WORK_RELIEF, row, today)
         rows.append(row)
     return sorted(rows, key=lambda r: r["project_id"])
 
@@ -1260,6 +1268,7 @@ def check_projects(
 REFUND_SCHEMA = pa.schema(
     [
         ("employer_id", pa.int64()),
+        ("banner_code", pa.string()),
         ("enterprise_type", pa.string()),
         ("declared_size", pa.string()),
         ("contributions_fen", pa.int64()),
@@ -1275,7 +1284,7 @@ def assess_refunds(employers: pa.Table, as_of: date) -> list[dict[str, Any]]:
     """The refund rule over any number of employers (the batch path: no database involved)."""
     rows = rules.run(rules.RETENTION_REFUND, {"employers": employers.cast(REFUND_SCHEMA)}, as_of).to_pylist()
     for row in rows:
-        row["reasons"] = _reasons(rules.RETENTION_REFUND, row)
+        row["reasons"] = _reasons(rules.RETENTION_REFUND, row, as_of)
     return rows
 
 
@@ -1298,6 +1307,7 @@ def decide_refund(
         [
             {
                 "employer_id": employer.id,
+                "banner_code": employer.banner_code,
                 "enterprise_type": employer.enterprise_type,
                 "declared_size": employer.declared_size,
                 "contributions_fen": data.contributions_fen,
@@ -1364,6 +1374,7 @@ def unemployment_benefit(data: BenefitIn, *, today: date) -> dict[str, Any]:
         [
             {
                 "person_id": 0,
+                "banner_code": data.banner_code,
                 "contribution_years": float(data.contribution_years),
                 "carried_over_months": data.carried_over_months,
                 "involuntary": data.involuntary,
@@ -1373,6 +1384,7 @@ def unemployment_benefit(data: BenefitIn, *, today: date) -> dict[str, Any]:
         schema=pa.schema(
             [
                 ("person_id", pa.int64()),
+                ("banner_code", pa.string()),
                 ("contribution_years", pa.float64()),
                 ("carried_over_months", pa.int32()),
                 ("involuntary", pa.bool_()),
@@ -1380,8 +1392,8 @@ def unemployment_benefit(data: BenefitIn, *, today: date) -> dict[str, Any]:
             ]
         ),
     )
-    row = rules.run(rules.UNEMPLOYMENT_BENEFIT, {"claimants": table}, today, data.banner_code).to_pylist()[0]
-    row["reasons"] = _reasons(rules.UNEMPLOYMENT_BENEFIT, row)
+    row = rules.run(rules.UNEMPLOYMENT_BENEFIT, {"claimants": table}, today).to_pylist()[0]
+    row["reasons"] = _reasons(rules.UNEMPLOYMENT_BENEFIT, row, today)
     return row
 
 

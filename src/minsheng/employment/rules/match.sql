@@ -6,20 +6,25 @@
 --   expected_pay_fen, priority_level 2 hardship | 1 key group | 0, match_block),
 --   vacancies(vacancy_id, banner_code, league_code, skills_mask, skill_count, occupation,
 --   education_min_rank, pay_max_fen, match_block), request(rank_by 'seeker' | 'vacancy', top_n),
---   parameters(name, value).
-WITH p AS (
+--   run(as_of), params. Returns up to top_n rows per seeker (or per vacancy), not one per unit.
+WITH s AS (
+    -- the weights in force where the seeker is (region-wide today; a league may set its own)
     SELECT
-        CAST(MAX(CASE WHEN name = 'employment.matching.weight.skills' THEN value END) AS DOUBLE) AS w_skills,
-        CAST(MAX(CASE WHEN name = 'employment.matching.weight.occupation' THEN value END) AS DOUBLE) AS w_occupation,
-        CAST(MAX(CASE WHEN name = 'employment.matching.weight.distance' THEN value END) AS DOUBLE) AS w_distance,
-        CAST(MAX(CASE WHEN name = 'employment.matching.weight.pay' THEN value END) AS DOUBLE) AS w_pay,
-        CAST(MAX(CASE WHEN name = 'employment.matching.weight.education' THEN value END) AS DOUBLE) AS w_education,
-        CAST(MAX(CASE WHEN name = 'employment.matching.weight.priority' THEN value END) AS DOUBLE) AS w_priority,
-        CAST(MAX(CASE WHEN name = 'employment.matching.distance.same_league' THEN value END) AS DOUBLE) AS d_league,
-        CAST(MAX(CASE WHEN name = 'employment.matching.distance.elsewhere' THEN value END) AS DOUBLE) AS d_elsewhere,
-        CAST(MAX(CASE WHEN name = 'employment.matching.education.one_below' THEN value END) AS DOUBLE) AS e_one_below,
-        CAST(MAX(CASE WHEN name = 'employment.matching.priority.key_group' THEN value END) AS DOUBLE) AS p_key_group
-    FROM parameters
+        x.*,
+        CAST(p.employment_matching_weight_skills AS DOUBLE) AS w_skills,
+        CAST(p.employment_matching_weight_occupation AS DOUBLE) AS w_occupation,
+        CAST(p.employment_matching_weight_distance AS DOUBLE) AS w_distance,
+        CAST(p.employment_matching_weight_pay AS DOUBLE) AS w_pay,
+        CAST(p.employment_matching_weight_education AS DOUBLE) AS w_education,
+        CAST(p.employment_matching_weight_priority AS DOUBLE) AS w_priority,
+        CAST(p.employment_matching_distance_same_league AS DOUBLE) AS d_league,
+        CAST(p.employment_matching_distance_elsewhere AS DOUBLE) AS d_elsewhere,
+        CAST(p.employment_matching_education_one_below AS DOUBLE) AS e_one_below,
+        CAST(p.employment_matching_priority_key_group AS DOUBLE) AS p_key_group
+    FROM seekers x
+    CROSS JOIN run r
+    LEFT JOIN params p
+        ON p.banner_code = x.banner_code AND r.as_of >= p.valid_from AND r.as_of < p.valid_to
 ),
 pairs AS (
     SELECT
@@ -38,11 +43,11 @@ pairs AS (
         s.education_rank >= v.education_min_rank AS education_ok,
         s.education_rank - v.education_min_rank AS education_gap,
         s.priority_level,
-        p.*
-    FROM seekers s
+        s.w_skills, s.w_occupation, s.w_distance, s.w_pay, s.w_education, s.w_priority,
+        s.d_league, s.d_elsewhere, s.e_one_below, s.p_key_group
+    FROM s
     JOIN vacancies v ON s.match_block = v.match_block
     CROSS JOIN request r
-    CROSS JOIN p
 ),
 scored AS (
     SELECT

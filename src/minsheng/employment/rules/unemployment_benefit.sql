@@ -1,39 +1,35 @@
 -- 失业保险金 unemployment benefit: eligibility (Regulations Art. 14), longest period (Art. 17) and the
 -- monthly amount between the floor (urban 低保) and the minimum wage.
--- Inputs: claimants(person_id, contribution_years, carried_over_months, involuntary, registered),
---   parameters(name, value); money parameters arrive in fen.
-WITH p AS (
-    SELECT
-        MAX(CASE WHEN name = 'employment.unemployment_benefit.min_contribution_years' THEN value END) AS min_years,
-        MAX(CASE WHEN name = 'employment.unemployment_benefit.months_under_5_years' THEN value END) AS months_short,
-        MAX(CASE WHEN name = 'employment.unemployment_benefit.months_5_to_10_years' THEN value END) AS months_middle,
-        MAX(CASE WHEN name = 'employment.unemployment_benefit.months_10_years_plus' THEN value END) AS months_long,
-        MAX(CASE WHEN name = 'employment.unemployment_benefit.ratio_of_minimum_wage' THEN value END) AS ratio,
-        MAX(CASE WHEN name = 'employment.minimum_wage' THEN value END) AS minimum_wage_fen,
-        MAX(CASE WHEN name = 'employment.unemployment_benefit.floor' THEN value END) AS floor_fen
-    FROM parameters
-),
-checked AS (
+-- Inputs: claimants(person_id, banner_code, contribution_years, carried_over_months, involuntary,
+--   registered), run(as_of), params.
+WITH checked AS (
     SELECT
         c.person_id,
+        c.banner_code,
         c.contribution_years,
         c.carried_over_months,
-        c.contribution_years >= p.min_years AS contribution_ok,
+        COALESCE(c.contribution_years >= p.employment_unemployment_benefit_min_contribution_years, FALSE)
+            AS contribution_ok,
         c.involuntary AS involuntary_ok,
         c.registered AS registered_ok,
         CASE
-            WHEN c.contribution_years >= 10 THEN p.months_long
-            WHEN c.contribution_years >= 5 THEN p.months_middle
-            ELSE p.months_short
+            WHEN c.contribution_years >= 10 THEN p.employment_unemployment_benefit_months_10_years_plus
+            WHEN c.contribution_years >= 5 THEN p.employment_unemployment_benefit_months_5_to_10_years
+            ELSE p.employment_unemployment_benefit_months_under_5_years
         END AS period_months,
-        p.months_long AS months_cap,
-        CAST(p.minimum_wage_fen AS BIGINT) AS minimum_wage_fen,
-        CAST(p.floor_fen AS BIGINT) AS floor_fen,
-        CAST(ROUND(p.minimum_wage_fen * p.ratio, 0) AS BIGINT) AS computed_fen
-    FROM claimants c CROSS JOIN p
+        p.employment_unemployment_benefit_months_10_years_plus AS months_cap,
+        p.employment_minimum_wage_fen AS minimum_wage_fen,
+        p.employment_unemployment_benefit_floor_fen AS floor_fen,
+        CAST(FLOOR(p.employment_minimum_wage_fen * p.employment_unemployment_benefit_ratio_of_minimum_wage + 0.5)
+            AS BIGINT) AS computed_fen
+    FROM claimants c
+    CROSS JOIN run r
+    LEFT JOIN params p
+        ON p.banner_code = c.banner_code AND r.as_of >= p.valid_from AND r.as_of < p.valid_to
 )
 SELECT
     person_id,
+    banner_code,
     contribution_years,
     contribution_ok,
     involuntary_ok,

@@ -1,14 +1,8 @@
--- 以工代赈 work-relief check, per project, as of a day: labour remuneration paid against the floor
--- share of central funds, the warning before the project closes, and wage arrears (根治欠薪).
+-- 以工代赈 work-relief check, per project, as of a day (RULES §5): labour remuneration paid against the
+-- floor share of central funds, the warning before the project closes, and wage arrears (根治欠薪).
 -- Inputs: projects(project_id, banner_code, central_funds_fen, starts_on, closes_on),
---   payroll(project_id, worker_id, wage_fen, paid_fen, due_on), request(as_of), parameters(name, value).
-WITH p AS (
-    SELECT
-        MAX(CASE WHEN name = 'employment.work_relief.labour_share_min' THEN value END) AS labour_share_min,
-        MAX(CASE WHEN name = 'employment.work_relief.close_warning_days' THEN value END) AS close_warning_days
-    FROM parameters
-),
-pay AS (
+--   payroll(project_id, worker_id, wage_fen, paid_fen, due_on), run(as_of), params.
+WITH pay AS (
     SELECT
         y.project_id,
         CAST(SUM(y.wage_fen) AS BIGINT) AS wages_fen,
@@ -18,7 +12,7 @@ pay AS (
         CAST(COUNT(DISTINCT CASE WHEN y.due_on < r.as_of AND y.paid_fen < y.wage_fen THEN y.worker_id END)
             AS INTEGER) AS workers_in_arrears,
         CAST(COUNT(DISTINCT y.worker_id) AS INTEGER) AS workers_paid
-    FROM payroll y CROSS JOIN request r
+    FROM payroll y CROSS JOIN run r
     GROUP BY y.project_id
 ),
 measured AS (
@@ -32,13 +26,14 @@ measured AS (
         COALESCE(pay.arrears_fen, 0) AS arrears_fen,
         COALESCE(pay.workers_in_arrears, 0) AS workers_in_arrears,
         COALESCE(pay.workers_paid, 0) AS workers_paid,
-        CAST(ROUND(j.central_funds_fen * p.labour_share_min, 0) AS BIGINT) AS required_fen,
-        CAST(p.labour_share_min AS DOUBLE) AS labour_share_min,
+        CAST(FLOOR(j.central_funds_fen * p.employment_work_relief_labour_share_min + 0.5) AS BIGINT) AS required_fen,
+        CAST(p.employment_work_relief_labour_share_min AS DOUBLE) AS labour_share_min,
         DATE_DIFF('day', r.as_of, j.closes_on) AS days_to_close,
-        CAST(p.close_warning_days AS INTEGER) AS close_warning_days
+        CAST(p.employment_work_relief_close_warning_days AS INTEGER) AS close_warning_days
     FROM projects j
-    CROSS JOIN p
-    CROSS JOIN request r
+    CROSS JOIN run r
+    LEFT JOIN params p
+        ON p.banner_code = j.banner_code AND r.as_of >= p.valid_from AND r.as_of < p.valid_to
     LEFT JOIN pay ON pay.project_id = j.project_id
 )
 SELECT
@@ -52,7 +47,7 @@ SELECT
     CASE WHEN central_funds_fen > 0 THEN ROUND(CAST(paid_fen AS DOUBLE) / central_funds_fen, 4) ELSE 0.0 END
         AS labour_share,
     GREATEST(required_fen - paid_fen, 0) AS shortfall_fen,
-    paid_fen >= required_fen AS share_ok,
+    COALESCE(paid_fen >= required_fen, FALSE) AS share_ok,
     days_to_close,
     close_warning_days,
     arrears_fen,
