@@ -27,6 +27,9 @@ def create_app() -> FastAPI:
     from minsheng.housing_fund.api import router as housing_fund_router
 
     app.include_router(housing_fund_router, prefix="/api")
+    from minsheng.housing_fund.views import router as housing_fund_pages
+
+    app.include_router(housing_fund_pages)
     from minsheng.medical.api import router as medical_router
 
     app.include_router(medical_router, prefix="/api")
