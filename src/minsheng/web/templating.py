@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
@@ -41,6 +43,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.policies["ext.i18n.trimmed"] = True
+    env.filters["localtime"] = localtime
     env.install_null_translations(newstyle=True)
     env.globals.update(
         region_label=region_label, yuan=money.format_yuan, role_label=role_label, nav_items=nav.items_for
@@ -53,6 +56,15 @@ def _gettext_callables(language: str) -> dict[str, Any]:
     translations = i18n.translations(language)
     gettext = _make_new_gettext(translations.gettext)
     return {"gettext": gettext, "_": gettext, "ngettext": _make_new_ngettext(translations.ngettext)}
+
+
+def localtime(moment: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored UTC moment in the region's time zone (SQLite returns it without a zone)."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo(get_settings().timezone)).strftime(pattern)
 
 
 def region_label(code: str | None, language: str = "zh") -> str:
