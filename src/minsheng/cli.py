@@ -26,10 +26,11 @@ app.add_typer(db_app, name="db")
 app.add_typer(idcard_app, name="idcard")
 app.add_typer(audit_app, name="audit")
 
-from minsheng.security.cli import tokens_app, users_app  # noqa: E402
+from minsheng.security.cli import pii_app, tokens_app, users_app  # noqa: E402
 
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
+app.add_typer(pii_app, name="pii")
 
 from minsheng.registry.cli import registry_app  # noqa: E402
 

@@ -145,3 +145,44 @@ def test_user_writes_are_audited_and_chain_verifies(engine):
         actions = [r.action for r in session.query(audit.AuditRecord).order_by(audit.AuditRecord.id)]
         assert actions == ["user.create", "user.set_password"]
         assert session.query(User).count() == 1
+
+
+def test_rotation_reencrypts_under_the_newest_key_and_lookups_still_work(engine, monkeypatch):
+    import base64
+
+    from minsheng import idcard
+    from minsheng.registry import service as registry
+    from minsheng.registry.models import Person
+    from minsheng.registry.schemas import HouseholdIn
+    from minsheng.security import pii
+    from minsheng.security.scope import REGION_WIDE
+
+    number = idcard.make("150426", __import__("datetime").date(1990, 1, 2), 55)
+    member = {
+        "id_number": number, "name": "甲", "relationship_to_head": "head", "hukou": "rural",
+        "hukou_region": "150426", "residence_region": "150426",
+    }  # fmt: skip
+    with unit_of_work(engine) as session:
+        registry.register_household(
+            session,
+            HouseholdIn.model_validate({"banner_code": "150426", "hukou": "rural", "members": [member]}),
+            actor="t",
+        )
+    old_key = get_settings().encryption_keys()[1]
+    new_key = base64.b64encode(b"k" * 32).decode()
+    monkeypatch.setenv("MINSHENG_PII_KEYS", f"1:{base64.b64encode(old_key).decode()},2:{new_key}")
+    get_settings.cache_clear()
+    pii.reset_caches()
+    try:
+        with unit_of_work(engine) as session:
+            assert service.rotate_id_numbers(session) == 1
+            assert service.rotate_id_numbers(session) == 0
+        with unit_of_work(engine) as session:
+            person = session.query(Person).one()
+            assert pii.key_version_of(person.id_number_cipher) == 2
+            assert pii.decrypt(person.id_number_cipher) == number
+            assert registry.find_person_by_id_number(session, REGION_WIDE, number).id == person.id
+    finally:
+        monkeypatch.delenv("MINSHENG_PII_KEYS")
+        get_settings.cache_clear()
+        pii.reset_caches()

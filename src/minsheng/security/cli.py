@@ -152,3 +152,27 @@ def tokens_revoke(token_id: int) -> None:
     except DomainError as problem:
         _fail(problem)
     console.print(f"[green]已撤销 revoked[/] token {token_id}")
+
+
+pii_app = typer.Typer(
+    help="个人信息 personal data: key rotation of encrypted ID numbers.", no_args_is_help=True
+)
+
+
+@pii_app.command("rotate")
+def pii_rotate(
+    batch_size: Annotated[int, typer.Option(help="persons per batch")] = 1000,
+) -> None:
+    """Re-encrypt ID numbers under the newest key of MINSHENG_PII_KEYS. 轮换身份证号加密密钥。"""
+    from rich.progress import Progress
+    from sqlalchemy import func, select
+
+    from minsheng.registry.models import Person
+
+    with unit_of_work() as session, Progress(console=console) as bar:
+        total = session.scalar(select(func.count()).select_from(Person)) or 0
+        task = bar.add_task("重新加密 re-encrypting", total=total)
+        count = service.rotate_id_numbers(
+            session, actor="cli", batch_size=batch_size, progress=lambda n: bar.advance(task, n)
+        )
+    console.print(f"[green]已重新加密 re-encrypted[/] {count} / {total}")

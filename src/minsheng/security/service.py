@@ -335,3 +335,39 @@ def create_demo_users(session: Session) -> list[tuple[str, str, str, str]]:
             )  # fmt: skip
         created.append((login, DEMO_PASSWORD, role, region_code))
     return created
+
+
+# ---- key rotation of ID numbers --------------------------------------------------------------------
+
+
+def rotate_id_numbers(
+    session: Session, *, actor: str = "system", batch_size: int = 1000, progress=None
+) -> int:
+    """Re-encrypt every ID number not under the newest key (MINSHENG_PII_KEYS); returns how many.
+
+    The blind index has its own key and does not change, so lookups keep working throughout."""
+    from minsheng.registry.models import Person
+    from minsheng.security import pii
+
+    current = pii.current_key_version()
+    rewritten = 0
+    last_id = 0
+    while True:
+        persons = session.scalars(
+            select(Person).where(Person.id > last_id).order_by(Person.id).limit(batch_size)
+        ).all()
+        if not persons:
+            break
+        for person in persons:
+            if pii.key_version_of(person.id_number_cipher) != current:
+                person.id_number_cipher = pii.encrypt(pii.decrypt(person.id_number_cipher))
+                rewritten += 1
+        last_id = persons[-1].id
+        session.flush()
+        if progress is not None:
+            progress(len(persons))
+    audit.append(
+        session, actor=actor, action="pii.rotate", entity="person",
+        after={"key_version": current, "reencrypted": rewritten},
+    )  # fmt: skip
+    return rewritten
