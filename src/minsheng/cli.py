@@ -40,6 +40,10 @@ from minsheng.housing_fund.cli import housing_fund_app  # noqa: E402
 
 app.add_typer(housing_fund_app, name="housing-fund")
 
+from minsheng.employment.cli import employment_app  # noqa: E402
+
+app.add_typer(employment_app, name="employment")
+
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
