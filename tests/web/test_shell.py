@@ -127,7 +127,8 @@ def test_audit_page_is_for_auditors_and_scoped(engine, login):
     with unit_of_work(engine) as session:
         audit.append(session, actor="x", action="registry.test", entity="household", region_code="150426")
         audit.append(session, actor="y", action="registry.other", entity="household", region_code="150102")
-    assert login("clerk_a").get("/audit").status_code == 403
+    assert login("medic_a").get("/audit").status_code == 403
+    assert "registry.other" not in login("clerk_a").get("/audit").text
     page = login("auditor_a").get("/audit").text
     assert "registry.test" in page and "registry.other" not in page
     page = login("auditor_all").get("/audit?action=registry.o").text
@@ -146,3 +147,33 @@ def test_static_assets_are_served_locally(app):
     assert client.get("/static/app.css").status_code == 200
     assert client.get("/static/vendor/echarts/dist/echarts.min.js").status_code == 200
     assert client.get("/static/vendor/htmx.org/dist/htmx.min.js").status_code == 200
+
+
+def test_api_writes_through_the_cookie_need_the_csrf_header(app, login, csrf):
+    from fastapi import Depends
+
+    from minsheng.api.deps import current_principal
+
+    @app.post("/api/_probe")
+    def probe(principal=Depends(current_principal)):
+        return {"login": principal.login}
+
+    client = login("clerk_a")
+    assert client.post("/api/_probe").status_code == 403
+    token = csrf(client.get("/").text)
+    answer = client.post("/api/_probe", headers={"X-CSRF-Token": token})
+    assert answer.status_code == 200 and answer.json() == {"login": "clerk_a"}
+
+
+def test_one_address_guessing_many_logins_is_slowed_down(app, users):
+    from minsheng.security import service as security
+    from minsheng.store.db import unit_of_work
+
+    settings = get_settings()
+    with unit_of_work() as session:
+        for i in range(settings.login_max_failures * 4):
+            security.authenticate(session, f"guess{i}", "nope-nope-1", "10.9.9.9")
+        assert (
+            security.authenticate(session, "clerk_a", "web-test-pass-1", "10.9.9.9").locked_until is not None
+        )
+        assert security.authenticate(session, "clerk_a", "web-test-pass-1", "10.1.1.1").ok

@@ -36,8 +36,9 @@ ROLES: dict[str, tuple[str, str]] = {
 _READ_ALL = {p for p in PERMISSIONS if p.endswith(".read")}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    # Caseworkers read their own region's audit log: they answer for the changes made there.
     "registry_clerk": frozenset(
-        {"registry.read", "registry.write", "registry.import", "pii.view", "dashboard.read"}
+        {"registry.read", "registry.write", "registry.import", "pii.view", "dashboard.read", "audit.read"}
     ),
     "assistance_caseworker": frozenset(
         {
@@ -48,6 +49,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "assistance.read",
             "assistance.write",
             "dashboard.read",
+            "audit.read",
         }
     ),
     "assistance_approver": frozenset(
