@@ -44,6 +44,12 @@ from minsheng.employment.cli import employment_app  # noqa: E402
 
 app.add_typer(employment_app, name="employment")
 
+from minsheng.assistance.cli import assess  # noqa: E402
+from minsheng.policy.cli import policy_app  # noqa: E402
+
+app.command("assess")(assess)
+app.add_typer(policy_app, name="policy")
+
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:

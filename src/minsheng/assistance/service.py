@@ -291,3 +291,121 @@ def assess_data(
 
 RELATIONSHIPS: Sequence[str] = tuple(RELATIONSHIP)
 DISABILITY_TYPES: Sequence[str] = tuple(DISABILITY_TYPE)
+
+
+# --- the whole region ------------------------------------------------------------------------
+
+REGION_OUTPUTS = ("assessment", "dibao", "dibao_edge", "rigid_expense", "tekun", "orphan")
+
+
+def assess_all(
+    source: Any,
+    as_of: dt.date,
+    params: policy.ParameterSet,
+    out_dir: Any,
+    *,
+    runner: str = "local",
+    partitions: int = 4,
+    progress: bool = True,
+) -> Any:
+    """Every household of a snapshot (a folder of Parquet, or Arrow tables) to `out_dir/<rule>/`."""
+    from pathlib import Path
+
+    out_dir = Path(out_dir)
+    if runner == "spark":
+        from minsheng.engine.spark import run_spark
+
+        return run_spark(R.ASSESSMENT, source, as_of, params, outputs=REGION_OUTPUTS, out_dir=out_dir)
+    from minsheng.engine.batch import run_batch
+
+    return run_batch(
+        R.ASSESSMENT,
+        source,
+        as_of,
+        params,
+        out_dir,
+        outputs=REGION_OUTPUTS,
+        partitions=partitions,
+        progress=progress,
+    )
+
+
+def _assessment_files(folder: Any) -> str:
+    from pathlib import Path
+
+    return (Path(folder) / "assessment" / "*.parquet").as_posix()
+
+
+def summarize(folder: Any) -> list[dict[str, Any]]:
+    """Caseloads and monthly amounts by league, and the total (league_code None), from a run's Parquet."""
+    from minsheng.engine import connect
+
+    with connect() as con:
+        rows = con.execute(
+            f"""
+            SELECT league_code,
+                   COUNT(*) AS households,
+                   SUM(CASE WHEN dibao THEN 1 ELSE 0 END) AS dibao,
+                   SUM(dibao_amount_fen) AS dibao_fen,
+                   SUM(tekun_persons) AS tekun,
+                   SUM(tekun_amount_fen) AS tekun_fen,
+                   SUM(orphan_children) AS orphans,
+                   SUM(CASE WHEN dibao_edge THEN 1 ELSE 0 END) AS dibao_edge,
+                   SUM(CASE WHEN rigid_expense THEN 1 ELSE 0 END) AS rigid_expense,
+                   SUM(total_amount_fen) AS total_fen
+            FROM read_parquet('{_assessment_files(folder)}')
+            GROUP BY ROLLUP (league_code)
+            ORDER BY league_code NULLS LAST
+            """
+        )
+        names = [d[0] for d in rows.description]
+        return [
+            {n: (int(v) if isinstance(v, int | Decimal) else v) for n, v in zip(names, r, strict=True)}
+            for r in rows.fetchall()
+        ]
+
+
+def compare(base: Any, scenario: Any) -> tuple[int, list[dict[str, Any]]]:
+    """Households whose monthly total differs between two runs, and the cost difference by league."""
+    from minsheng.engine import connect
+
+    with connect() as con:
+        rows = con.execute(
+            f"""
+            SELECT b.league_code,
+                   SUM(CASE WHEN b.total_amount_fen <> s.total_amount_fen THEN 1 ELSE 0 END) AS changed,
+                   SUM(b.total_amount_fen) AS base_fen,
+                   SUM(s.total_amount_fen) AS scenario_fen,
+                   SUM(s.total_amount_fen - b.total_amount_fen) AS difference_fen
+            FROM read_parquet('{_assessment_files(base)}') AS b
+            JOIN read_parquet('{_assessment_files(scenario)}') AS s ON s.household_id = b.household_id
+            GROUP BY ROLLUP (b.league_code)
+            ORDER BY b.league_code NULLS LAST
+            """
+        )
+        names = [d[0] for d in rows.description]
+        found = [
+            {n: (int(v) if isinstance(v, int | Decimal) else v) for n, v in zip(names, r, strict=True)}
+            for r in rows.fetchall()
+        ]
+    total = next((row["changed"] for row in found if row["league_code"] is None), 0)
+    return total, found
+
+
+def changed_households(base: Any, scenario: Any) -> list[int]:
+    """The ids of households whose monthly total differs between two runs."""
+    from minsheng.engine import connect
+
+    with connect() as con:
+        return [
+            row[0]
+            for row in con.execute(
+                f"""
+                SELECT b.household_id
+                FROM read_parquet('{_assessment_files(base)}') AS b
+                JOIN read_parquet('{_assessment_files(scenario)}') AS s ON s.household_id = b.household_id
+                WHERE b.total_amount_fen <> s.total_amount_fen
+                ORDER BY 1
+                """
+            ).fetchall()
+        ]
