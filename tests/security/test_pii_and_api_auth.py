@@ -132,3 +132,27 @@ def test_the_browser_session_reads_the_api_in_its_own_scope(world):
     client = _login(create_app(), "clerk_a")
     assert client.get("/api/households").json()["total"] == 1
     assert client.get(f"/api/households/{world['b'][0]}").status_code == 404
+
+
+def test_an_unexpected_error_shows_nothing_and_logs_the_number_masked(world, caplog):
+    app = create_app()
+    number = world["a"][2]
+
+    @app.get("/boom")
+    def boom():
+        raise ValueError(f"cannot handle {number}")
+
+    client = _login(app, "clerk_a")
+    client = TestClient(app, raise_server_exceptions=False, cookies=client.cookies)
+    with caplog.at_level(logging.ERROR):
+        answer = client.get("/boom")
+    assert answer.status_code == 500
+    assert number not in answer.text and "ValueError" not in answer.text
+    records = "".join(
+        (
+            r.getMessage()
+            + (r.exc_text or logging.Formatter().formatException(r.exc_info) if r.exc_info else "")
+        )
+        for r in caplog.records
+    )
+    assert "ValueError" in records and number not in records and idcard.mask(number) in records

@@ -37,6 +37,7 @@ def finalize(value: object) -> object:
 
 
 _installed = False
+_formatter = logging.Formatter()
 
 
 def install_log_filter() -> None:
@@ -54,6 +55,9 @@ def install_log_filter() -> None:
             return record
         if ID_PATTERN.search(message):
             record.msg, record.args = mask_ids(message), None
+        if record.exc_info and record.exc_info[0] is not None:
+            # Tracebacks carry exception messages and values: format now, masked, and let handlers reuse it.
+            record.exc_text = mask_ids(_formatter.formatException(record.exc_info))
         return record
 
     logging.setLogRecordFactory(masked_record)
