@@ -6,10 +6,12 @@
 --   each tier has a cumulative entitlement E(x) = GREATEST(prior_paid, LEAST(cap, ROUND(F(prior_base + x))))
 --   over the running sum x of its base (raw basic pay, within-catalogue out-of-pocket, residual), and a
 --   claim's share is E(x through this claim) − E(x through the previous claim). The previous value is the
---   running sum minus this claim's own base, so one SUM() OVER per tier suffices (no LAG, no recursion).
+--   running sum minus this claim's own base (no LAG, no recursion). Only the basic tier needs a window:
+--   the 大病 base S (within-catalogue out-of-pocket) is prior S + running policy amount − basic paid so far,
+--   and the aid base R is prior R + (S − prior S) − 大病 paid so far, so ONE sort per person-year does it.
 --   F is monotone, so no share is negative; E never exceeds the cap (or prior_paid, if a cap was lowered);
 --   rounding is applied to cumulative values, so the shares telescope to the rounded annual total exactly.
--- Rounding is half up (四舍五入) and explicit: FLOOR(x + 0.5) on non-negative exact decimals.
+-- Rounding is half up (四舍五入) and explicit: (x × ratio_ppm + 500 000) // 1 000 000 on non-negative BIGINTs.
 --
 -- Inputs: claims, enrolment, institutions, filings, accumulators (prior, per person and year),
 -- parameters (long form: name, region, dates, dimension columns, value; region overrides resolved).
@@ -79,7 +81,7 @@ profiles AS (
     WHERE pool_region IS NOT NULL
 ),
 
-tariff AS (
+tariff_values AS (
     SELECT
         pr.pool_region, pr.period_from, pr.insurance_type, pr.person_type, pr.care_type, pr.hospital_level,
         pr.aid_category,
@@ -121,6 +123,44 @@ tariff AS (
         pr.aid_category
 ),
 
+-- money to BIGINT fen and ratios to BIGINT parts per million, once per profile (not once per claim)
+tariff AS (
+    SELECT
+        pool_region, period_from, insurance_type, person_type, care_type, hospital_level, aid_category,
+        (class_b_self_pay_ratio IS NOT NULL AND basic_deductible_param IS NOT NULL
+            AND basic_ratio_base IS NOT NULL AND basic_cap_param IS NOT NULL
+            AND cii_deductible_param IS NOT NULL AND cii_cap_param IS NOT NULL
+            AND cii_segment_1_upper_param IS NOT NULL AND cii_segment_2_upper_param IS NOT NULL
+            AND cii_segment_1_ratio IS NOT NULL AND cii_segment_2_ratio IS NOT NULL
+            AND cii_segment_3_ratio IS NOT NULL AND tilt_deductible_factor IS NOT NULL
+            AND tilt_ratio_points IS NOT NULL AND aid_deductible_param IS NOT NULL
+            AND medical_aid_ratio IS NOT NULL AND aid_cap_param IS NOT NULL
+            AND unfiled_reduction_points IS NOT NULL) AS parameters_found,
+        CAST(class_b_self_pay_ratio * 1000000 AS BIGINT) AS class_b_self_ppm,
+        CAST(basic_deductible_param AS BIGINT) AS basic_deductible_fen,
+        CAST(basic_ratio_base * 1000000 AS BIGINT) AS basic_ratio_base_ppm,
+        CAST(basic_cap_param AS BIGINT) AS basic_cap_fen,
+        CAST(unfiled_reduction_points * 10000 AS BIGINT) AS unfiled_reduction_ppm,
+        COALESCE(tilt_applies, 0) = 1 AS critical_illness_tilt,
+        CASE WHEN COALESCE(tilt_applies, 0) = 1
+            THEN (CAST(cii_deductible_param AS BIGINT) * CAST(tilt_deductible_factor * 1000000 AS BIGINT) + 500000)
+                // 1000000
+            ELSE CAST(cii_deductible_param AS BIGINT) END AS critical_illness_deductible_fen,
+        CASE WHEN COALESCE(tilt_applies, 0) = 1 THEN CAST(tilt_ratio_points * 10000 AS BIGINT) ELSE 0 END
+            AS cii_bonus_ppm,
+        CASE WHEN COALESCE(tilt_applies, 0) = 1 THEN CAST(900000000000000 AS BIGINT)
+            ELSE CAST(cii_cap_param AS BIGINT) END AS critical_illness_cap_fen,
+        CAST(cii_segment_1_upper_param AS BIGINT) AS seg1_upper_fen,
+        CAST(cii_segment_2_upper_param AS BIGINT) AS seg2_upper_fen,
+        CAST(cii_segment_1_ratio * 1000000 AS BIGINT) AS seg1_ppm,
+        CAST(cii_segment_2_ratio * 1000000 AS BIGINT) AS seg2_ppm,
+        CAST(cii_segment_3_ratio * 1000000 AS BIGINT) AS seg3_ppm,
+        CAST(aid_deductible_param AS BIGINT) AS medical_aid_deductible_fen,
+        CAST(medical_aid_ratio * 1000000 AS BIGINT) AS aid_ppm,
+        CAST(aid_cap_param AS BIGINT) AS medical_aid_cap_fen
+    FROM tariff_values
+),
+
 -- a cross-province claim takes the person's filing valid on the admission date; the lowest reduction wins
 filing_of_claim AS (
     SELECT
@@ -151,25 +191,15 @@ priced AS (
         END AS filing_type,
         CASE
             WHEN NOT cb.cross_province THEN 0
-            ELSE COALESCE(fc.filed_reduction_points, t.unfiled_reduction_points)
-        END AS ratio_reduction_points,
-        t.class_b_self_pay_ratio,
-        t.basic_deductible_param,
-        t.basic_ratio_base,
-        t.basic_cap_param,
-        t.cii_deductible_param,
-        t.cii_cap_param,
-        t.cii_segment_1_upper_param,
-        t.cii_segment_2_upper_param,
-        t.cii_segment_1_ratio,
-        t.cii_segment_2_ratio,
-        t.cii_segment_3_ratio,
-        COALESCE(t.tilt_applies, 0) = 1 AS critical_illness_tilt,
-        t.tilt_deductible_factor,
-        t.tilt_ratio_points,
-        t.aid_deductible_param,
-        t.medical_aid_ratio,
-        t.aid_cap_param
+            WHEN fc.claim_id IS NOT NULL THEN CAST(fc.filed_reduction_points * 10000 AS BIGINT)
+            ELSE t.unfiled_reduction_ppm
+        END AS ratio_reduction_ppm,
+        COALESCE(t.parameters_found, FALSE) AS parameters_found,
+        t.class_b_self_ppm, t.basic_deductible_fen, t.basic_ratio_base_ppm, t.basic_cap_fen,
+        COALESCE(t.critical_illness_tilt, FALSE) AS critical_illness_tilt,
+        t.critical_illness_deductible_fen, t.cii_bonus_ppm, t.critical_illness_cap_fen,
+        t.seg1_upper_fen, t.seg2_upper_fen, t.seg1_ppm, t.seg2_ppm, t.seg3_ppm,
+        t.medical_aid_deductible_fen, t.aid_ppm, t.medical_aid_cap_fen
     FROM claim_base AS cb
     LEFT JOIN filing_of_claim AS fc ON fc.claim_id = cb.claim_id
     LEFT JOIN tariff AS t
@@ -179,41 +209,22 @@ priced AS (
         AND t.aid_category = cb.aid_category
 ),
 
--- the claim's own amounts in fen: policy amount, deductible, raw basic pay (before the annual cap)
+-- the claim's own amounts. Ratios are integer parts per million so that every product stays an exact
+-- BIGINT (fen × ppm < 9.2e18 for bills below 92 million yuan) and rounds half up by integer division
 claim_amounts AS (
     SELECT
         p.*,
-        (p.class_b_self_pay_ratio IS NOT NULL AND p.basic_deductible_param IS NOT NULL
-            AND p.basic_ratio_base IS NOT NULL AND p.basic_cap_param IS NOT NULL
-            AND p.cii_deductible_param IS NOT NULL AND p.cii_cap_param IS NOT NULL
-            AND p.cii_segment_1_upper_param IS NOT NULL AND p.cii_segment_2_upper_param IS NOT NULL
-            AND p.cii_segment_1_ratio IS NOT NULL AND p.cii_segment_2_ratio IS NOT NULL
-            AND p.cii_segment_3_ratio IS NOT NULL AND p.tilt_deductible_factor IS NOT NULL
-            AND p.tilt_ratio_points IS NOT NULL AND p.aid_deductible_param IS NOT NULL
-            AND p.medical_aid_ratio IS NOT NULL AND p.aid_cap_param IS NOT NULL
-            AND p.ratio_reduction_points IS NOT NULL) AS check_parameters_found,
-        GREATEST(CAST(0 AS DECIMAL(38, 10)), p.basic_ratio_base - p.ratio_reduction_points * 0.01) AS basic_ratio,
-        CAST(FLOOR(p.class_b_fen * p.class_b_self_pay_ratio + 0.5) AS BIGINT) AS class_b_self_fen,
-        CAST(FLOOR(p.basic_deductible_param + 0.5) AS BIGINT) AS basic_deductible_fen,
-        CAST(FLOOR(p.basic_cap_param + 0.5) AS BIGINT) AS basic_cap_fen,
-        CAST(FLOOR(p.cii_deductible_param
-            * CASE WHEN COALESCE(p.tilt, 0) = 1 THEN p.tilt_deductible_factor ELSE 1 END + 0.5) AS BIGINT)
-            AS critical_illness_deductible_fen,
-        CASE WHEN COALESCE(p.tilt, 0) = 1 THEN p.tilt_ratio_points * 0.01 ELSE CAST(0 AS DECIMAL(38, 10)) END AS cii_ratio_bonus,
-        CASE WHEN COALESCE(p.tilt, 0) = 1 THEN CAST(900000000000000 AS BIGINT)
-            ELSE CAST(FLOOR(p.cii_cap_param + 0.5) AS BIGINT) END AS critical_illness_cap_fen,
-        CAST(FLOOR(p.cii_segment_1_upper_param + 0.5) AS BIGINT) AS seg1_upper_fen,
-        CAST(FLOOR(p.cii_segment_2_upper_param + 0.5) AS BIGINT) AS seg2_upper_fen,
-        CAST(FLOOR(p.aid_deductible_param + 0.5) AS BIGINT) AS medical_aid_deductible_fen,
-        CAST(FLOOR(p.aid_cap_param + 0.5) AS BIGINT) AS medical_aid_cap_fen
-    FROM (SELECT priced.*, CASE WHEN critical_illness_tilt THEN 1 ELSE 0 END AS tilt FROM priced) AS p
+        (p.parameters_found AND p.ratio_reduction_ppm IS NOT NULL) AS check_parameters_found,
+        GREATEST(0, p.basic_ratio_base_ppm - p.ratio_reduction_ppm) AS basic_ratio_ppm,
+        (p.class_b_fen * p.class_b_self_ppm + 500000) // 1000000 AS class_b_self_fen
+    FROM priced AS p
 ),
 
-eligible AS (
+claim_base_amounts AS (
     SELECT
         a.*,
-        (a.check_insured AND a.check_institution_known AND a.check_dates_valid AND a.check_amounts_valid
-            AND a.check_parameters_found) AS settled
+        COALESCE(a.check_insured AND a.check_institution_known AND a.check_dates_valid AND a.check_amounts_valid
+            AND a.check_parameters_found, FALSE) AS settled
     FROM claim_amounts AS a
 ),
 
@@ -224,17 +235,34 @@ basic_raw AS (
         CASE WHEN e.settled
             THEN LEAST(e.class_a_fen + e.class_b_fen - e.class_b_self_fen, e.basic_deductible_fen) ELSE 0 END
             AS deductible_fen
-    FROM eligible AS e
+    FROM claim_base_amounts AS e
 ),
 
-basic_capped AS (
+with_raw AS (
     SELECT
-        b.*,
-        CAST(FLOOR((b.policy_fen - b.deductible_fen) * b.basic_ratio + 0.5) AS BIGINT) AS basic_raw_fen
-    FROM basic_raw AS b
+        r.*,
+        CASE WHEN r.settled THEN ((r.policy_fen - r.deductible_fen) * r.basic_ratio_ppm + 500000) // 1000000
+            ELSE 0 END AS basic_raw_fen
+    FROM basic_raw AS r
 ),
 
-basic_running AS (
+-- the only window, over a narrow projection (sorting the wide rows costs several times more): running
+-- sums of the raw basic pay and of the policy amount per person and year; every tier's running total
+-- follows from them without another pass (see the header)
+running_sums AS (
+    SELECT
+        claim_id,
+        CAST(SUM(basic_raw_fen) OVER w AS BIGINT) AS basic_raw_running_fen,
+        CAST(SUM(policy_fen) OVER w AS BIGINT) AS policy_running_fen
+    FROM with_raw
+    WINDOW w AS (
+        PARTITION BY person_id, year
+        ORDER BY discharge_date, admission_date, claim_id
+        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+    )
+),
+
+running AS (
     SELECT
         b.*,
         COALESCE(acc.basic_paid_fen, 0) AS prior_basic_paid_fen,
@@ -242,102 +270,101 @@ basic_running AS (
         COALESCE(acc.critical_illness_paid_fen, 0) AS prior_critical_illness_paid_fen,
         COALESCE(acc.residual_fen, 0) AS prior_residual_fen,
         COALESCE(acc.medical_aid_paid_fen, 0) AS prior_medical_aid_paid_fen,
-        CAST(SUM(CASE WHEN b.settled THEN b.basic_raw_fen ELSE 0 END) OVER (
-            PARTITION BY b.person_id, b.year
-            ORDER BY b.discharge_date, b.admission_date, b.claim_id
-            ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-        ) AS BIGINT) AS basic_raw_running_fen
-    FROM basic_capped AS b
+        rs.basic_raw_running_fen,
+        rs.policy_running_fen
+    FROM with_raw AS b
+    JOIN running_sums AS rs ON rs.claim_id = b.claim_id
     LEFT JOIN accumulators AS acc ON acc.person_id = b.person_id AND acc.year = b.year
 ),
 
+-- basic: E(x) = GREATEST(prior, LEAST(cap, prior + x)) over the running raw basic pay x
 basic_paid AS (
     SELECT
         r.*,
-        CASE WHEN r.settled THEN
-            GREATEST(r.prior_basic_paid_fen, LEAST(r.basic_cap_fen, r.prior_basic_paid_fen + r.basic_raw_running_fen))
-            - GREATEST(r.prior_basic_paid_fen,
-                LEAST(r.basic_cap_fen, r.prior_basic_paid_fen + r.basic_raw_running_fen - r.basic_raw_fen))
-        ELSE 0 END AS basic_fen,
         GREATEST(r.prior_basic_paid_fen,
             LEAST(COALESCE(r.basic_cap_fen, 0), r.prior_basic_paid_fen + r.basic_raw_running_fen))
-            AS basic_paid_total_fen
-    FROM basic_running AS r
+            AS basic_paid_total_fen,
+        GREATEST(r.prior_basic_paid_fen,
+            LEAST(COALESCE(r.basic_cap_fen, 0), r.prior_basic_paid_fen + r.basic_raw_running_fen - r.basic_raw_fen))
+            AS basic_paid_before_fen,
+        GREATEST(r.prior_basic_paid_fen, LEAST(COALESCE(r.basic_cap_fen, 0), r.prior_basic_paid_fen))
+            AS basic_paid_start_fen
+    FROM running AS r
 ),
 
-cii_running AS (
+-- 大病: S = the year's within-catalogue out-of-pocket = prior + running policy − basic paid in this run
+cii_base AS (
     SELECT
         b.*,
-        b.policy_fen - b.basic_fen AS oop_policy_fen,
-        b.prior_oop_policy_fen + CAST(SUM(b.policy_fen - b.basic_fen) OVER (
-            PARTITION BY b.person_id, b.year
-            ORDER BY b.discharge_date, b.admission_date, b.claim_id
-            ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-        ) AS BIGINT) AS oop_policy_total_fen
+        b.basic_paid_total_fen - b.basic_paid_before_fen AS basic_fen,
+        b.policy_fen - (b.basic_paid_total_fen - b.basic_paid_before_fen) AS oop_policy_fen,
+        b.prior_oop_policy_fen + b.policy_running_fen - (b.basic_paid_total_fen - b.basic_paid_start_fen)
+            AS oop_policy_total_fen
     FROM basic_paid AS b
 ),
 
--- x = the year's within-catalogue out-of-pocket above the 大病 deductible, before and after this claim
+-- G(S) = GREATEST(prior, LEAST(cap, ROUND(Σ segment ratio × part of S above the deductible)))
 cii_excess AS (
     SELECT
         c.*,
-        GREATEST(0, c.oop_policy_total_fen - c.critical_illness_deductible_fen) AS cii_x_after,
-        GREATEST(0, c.oop_policy_total_fen - c.oop_policy_fen - c.critical_illness_deductible_fen) AS cii_x_before
-    FROM cii_running AS c
+        GREATEST(0, c.oop_policy_total_fen - c.critical_illness_deductible_fen) AS x_after,
+        GREATEST(0, c.oop_policy_total_fen - c.oop_policy_fen - c.critical_illness_deductible_fen) AS x_before,
+        GREATEST(0, c.prior_oop_policy_fen - c.critical_illness_deductible_fen) AS x_start
+    FROM cii_base AS c
 ),
 
 cii_entitled AS (
     SELECT
         c.*,
-        GREATEST(c.prior_critical_illness_paid_fen, LEAST(c.critical_illness_cap_fen, CAST(FLOOR(
-            (c.cii_segment_1_ratio + c.cii_ratio_bonus) * LEAST(c.cii_x_after, c.seg1_upper_fen)
-            + (c.cii_segment_2_ratio + c.cii_ratio_bonus)
-                * GREATEST(0, LEAST(c.cii_x_after, c.seg2_upper_fen) - c.seg1_upper_fen)
-            + (c.cii_segment_3_ratio + c.cii_ratio_bonus) * GREATEST(0, c.cii_x_after - c.seg2_upper_fen)
-            + 0.5) AS BIGINT))) AS cii_entitled_after,
-        GREATEST(c.prior_critical_illness_paid_fen, LEAST(c.critical_illness_cap_fen, CAST(FLOOR(
-            (c.cii_segment_1_ratio + c.cii_ratio_bonus) * LEAST(c.cii_x_before, c.seg1_upper_fen)
-            + (c.cii_segment_2_ratio + c.cii_ratio_bonus)
-                * GREATEST(0, LEAST(c.cii_x_before, c.seg2_upper_fen) - c.seg1_upper_fen)
-            + (c.cii_segment_3_ratio + c.cii_ratio_bonus) * GREATEST(0, c.cii_x_before - c.seg2_upper_fen)
-            + 0.5) AS BIGINT))) AS cii_entitled_before
+        GREATEST(c.prior_critical_illness_paid_fen, LEAST(c.critical_illness_cap_fen, (
+            (c.seg1_ppm + c.cii_bonus_ppm) * LEAST(c.x_after, c.seg1_upper_fen)
+            + (c.seg2_ppm + c.cii_bonus_ppm) * GREATEST(0, LEAST(c.x_after, c.seg2_upper_fen) - c.seg1_upper_fen)
+            + (c.seg3_ppm + c.cii_bonus_ppm) * GREATEST(0, c.x_after - c.seg2_upper_fen)
+            + 500000) // 1000000)) AS cii_after,
+        GREATEST(c.prior_critical_illness_paid_fen, LEAST(c.critical_illness_cap_fen, (
+            (c.seg1_ppm + c.cii_bonus_ppm) * LEAST(c.x_before, c.seg1_upper_fen)
+            + (c.seg2_ppm + c.cii_bonus_ppm) * GREATEST(0, LEAST(c.x_before, c.seg2_upper_fen) - c.seg1_upper_fen)
+            + (c.seg3_ppm + c.cii_bonus_ppm) * GREATEST(0, c.x_before - c.seg2_upper_fen)
+            + 500000) // 1000000)) AS cii_before,
+        GREATEST(c.prior_critical_illness_paid_fen, LEAST(c.critical_illness_cap_fen, (
+            (c.seg1_ppm + c.cii_bonus_ppm) * LEAST(c.x_start, c.seg1_upper_fen)
+            + (c.seg2_ppm + c.cii_bonus_ppm) * GREATEST(0, LEAST(c.x_start, c.seg2_upper_fen) - c.seg1_upper_fen)
+            + (c.seg3_ppm + c.cii_bonus_ppm) * GREATEST(0, c.x_start - c.seg2_upper_fen)
+            + 500000) // 1000000)) AS cii_start
     FROM cii_excess AS c
 ),
 
-aid_running AS (
+-- aid: R = the residual after 大病 = prior + (S − prior S) − 大病 paid in this run; H like G
+aid_base AS (
     SELECT
         c.*,
-        CASE WHEN c.settled THEN c.cii_entitled_after - c.cii_entitled_before ELSE 0 END
-            AS critical_illness_fen,
-        c.prior_residual_fen + CAST(SUM(
-            CASE WHEN c.settled THEN c.oop_policy_fen - (c.cii_entitled_after - c.cii_entitled_before) ELSE 0 END
-        ) OVER (
-            PARTITION BY c.person_id, c.year
-            ORDER BY c.discharge_date, c.admission_date, c.claim_id
-            ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-        ) AS BIGINT) AS residual_total_fen
+        CASE WHEN c.settled THEN c.cii_after - c.cii_before ELSE 0 END AS critical_illness_fen,
+        c.prior_critical_illness_paid_fen + c.cii_after - c.cii_start AS critical_illness_paid_total_fen,
+        c.prior_residual_fen + (c.oop_policy_total_fen - c.prior_oop_policy_fen) - (c.cii_after - c.cii_start)
+            AS residual_total_fen
     FROM cii_entitled AS c
 ),
 
 aid_entitled AS (
     SELECT
         a.*,
-        a.oop_policy_fen - a.critical_illness_fen AS residual_fen,
-        GREATEST(a.prior_medical_aid_paid_fen, LEAST(a.medical_aid_cap_fen, CAST(FLOOR(
-            a.medical_aid_ratio * GREATEST(0, a.residual_total_fen - a.medical_aid_deductible_fen) + 0.5)
-            AS BIGINT))) AS aid_entitled_after,
-        GREATEST(a.prior_medical_aid_paid_fen, LEAST(a.medical_aid_cap_fen, CAST(FLOOR(
-            a.medical_aid_ratio * GREATEST(0,
-                a.residual_total_fen - (a.oop_policy_fen - a.critical_illness_fen) - a.medical_aid_deductible_fen)
-            + 0.5) AS BIGINT))) AS aid_entitled_before
-    FROM aid_running AS a
+        GREATEST(a.prior_medical_aid_paid_fen, LEAST(a.medical_aid_cap_fen,
+            (a.aid_ppm * GREATEST(0, a.residual_total_fen - a.medical_aid_deductible_fen) + 500000) // 1000000))
+            AS aid_after,
+        GREATEST(a.prior_medical_aid_paid_fen, LEAST(a.medical_aid_cap_fen,
+            (a.aid_ppm * GREATEST(0, a.residual_total_fen - (a.oop_policy_fen - a.critical_illness_fen)
+                - a.medical_aid_deductible_fen) + 500000) // 1000000)) AS aid_before,
+        GREATEST(a.prior_medical_aid_paid_fen, LEAST(a.medical_aid_cap_fen,
+            (a.aid_ppm * GREATEST(0, a.prior_residual_fen - a.medical_aid_deductible_fen) + 500000) // 1000000))
+            AS aid_start
+    FROM aid_base AS a
 )
 
 SELECT
     claim_id,
     person_id,
     year,
-    COALESCE(settled, FALSE) AS settled,
+    settled,
     insurance_type,
     person_type,
     aid_category,
@@ -351,29 +378,29 @@ SELECT
     class_b_self_fen,
     policy_fen,
     deductible_fen,
-    basic_ratio,
-    CAST(basic_fen AS BIGINT) AS basic_fen,
+    CAST(basic_ratio_ppm * 0.000001 AS DECIMAL(18, 6)) AS basic_ratio,
+    basic_fen,
     oop_policy_fen,
     critical_illness_tilt,
     critical_illness_deductible_fen,
-    cii_segment_1_ratio + cii_ratio_bonus AS critical_illness_ratio,
+    CAST((seg1_ppm + cii_bonus_ppm) * 0.000001 AS DECIMAL(18, 6)) AS critical_illness_ratio,
     critical_illness_fen,
-    medical_aid_ratio,
+    CAST(aid_ppm * 0.000001 AS DECIMAL(18, 6)) AS medical_aid_ratio,
     medical_aid_deductible_fen,
-    CASE WHEN settled THEN aid_entitled_after - aid_entitled_before ELSE 0 END AS medical_aid_fen,
-    CAST(total_fen - basic_fen - critical_illness_fen
-        - CASE WHEN settled THEN aid_entitled_after - aid_entitled_before ELSE 0 END AS BIGINT) AS self_pay_fen,
+    CASE WHEN settled THEN aid_after - aid_before ELSE 0 END AS medical_aid_fen,
+    total_fen - basic_fen - critical_illness_fen - CASE WHEN settled THEN aid_after - aid_before ELSE 0 END
+        AS self_pay_fen,
     check_insured,
     check_institution_known,
     check_dates_valid,
     check_amounts_valid,
-    COALESCE(check_parameters_found, FALSE) AS check_parameters_found,
+    check_parameters_found,
     (settled AND basic_paid_total_fen >= basic_cap_fen) AS basic_cap_reached,
-    (settled AND cii_entitled_after >= critical_illness_cap_fen) AS critical_illness_cap_reached,
-    (settled AND medical_aid_cap_fen > 0 AND aid_entitled_after >= medical_aid_cap_fen) AS medical_aid_cap_reached,
+    (settled AND cii_after >= critical_illness_cap_fen) AS critical_illness_cap_reached,
+    (settled AND medical_aid_cap_fen > 0 AND aid_after >= medical_aid_cap_fen) AS medical_aid_cap_reached,
     basic_paid_total_fen,
     oop_policy_total_fen,
-    cii_entitled_after AS critical_illness_paid_total_fen,
+    critical_illness_paid_total_fen,
     residual_total_fen,
-    aid_entitled_after AS medical_aid_paid_total_fen
+    prior_medical_aid_paid_fen + aid_after - aid_start AS medical_aid_paid_total_fen
 FROM aid_entitled
