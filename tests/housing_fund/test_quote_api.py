@@ -84,6 +84,8 @@ def test_short_second_home_loan_takes_its_band(client: TestClient) -> None:
         ({"amount": "500000", "term_years": 30}, "rate_percent"),
         ({"amount": "500000", "term_years": 30, "issue_date": "2010-01-01"}, "issue_date"),
         ({"amount": "500000", "term_years": 30, "rate_percent": "3.1", "home": "third"}, "home"),
+        ({"amount": "500000", "term_years": 31, "rate_percent": "3.1"}, "term_years"),
+        ({"amount": "500000", "term_months": 100000, "rate_percent": "3.1"}, "term_months"),
     ],
 )
 def test_bad_input_names_the_field(client: TestClient, payload: dict, field: str) -> None:

@@ -405,6 +405,16 @@ def test_withdrawals_retirement_rent_and_review(engine: Engine) -> None:
     assert rent["approved_fen"] == 6 * 150_000  # capped at 1 500 yuan a month (placeholder)
     assert _balance(engine, young_account) == 12 * 144_000 - 900_000
 
+    with pytest.raises(DomainError) as raised:
+        service.withdraw(
+            engine,
+            account_id=young_account,
+            trigger="rent",
+            applied_on=date(2022, 4, 3),
+            actor=ACTOR,
+            evidence={"monthly_rent_fen": "a lot"},
+        )
+    assert raised.value.fields[0].field == "evidence.monthly_rent_fen"
     no_lease = service.withdraw(
         engine, account_id=young_account, trigger="rent", applied_on=date(2022, 4, 3), actor=ACTOR
     )

@@ -93,7 +93,7 @@ def loan_quote(request: QuoteRequest) -> QuoteResponse:
         if error.field == "rate":
             error.field = "rate_percent"
         elif error.field == "months":
-            error.field = "term_months"
+            error.field = "term_years" if request.term_years is not None else "term_months"
         elif error.field == "principal":
             error.field = "amount"
         raise schedule_error(error) from None

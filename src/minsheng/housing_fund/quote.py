@@ -81,6 +81,22 @@ def quote(
             "请给出利率或发放日期之一",
             "give either the rate or the issue date, not both and not neither",
         )
+    try:
+        longest = parameters.value("housing_fund.loan_max_term", issue_date or date.today()).value
+    except LookupError:
+        raise ScheduleError(
+            "issue_date",
+            "no_rate",
+            f"{issue_date} 没有适用的贷款规定",
+            f"no loan rules are in force on {issue_date}",
+        ) from None
+    if months > longest * 12:
+        raise ScheduleError(
+            "months",
+            "max_term",
+            f"贷款期限 {months} 个月超过最长 {longest} 年",
+            f"a term of {months} months exceeds the longest, {longest} years",
+        )
     if rate is not None:
         schedules = {m: simple_schedule(principal_fen, rate, months, m) for m in methods}
         return Quote(principal_fen, months, home, None, rate, None, schedules)

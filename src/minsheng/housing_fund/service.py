@@ -4,7 +4,7 @@ transfers. Every refusal names the field and the rule; every decision carries it
 
 Accrual method of interest (结息): the interest year runs 1 July – 30 June and is credited on
 30 June, on the daily balances (积数计息): Σ(balance of each day) × annual rate / 360, rounded half up
-to the fen once, at the end (the PBoC day count: daily rate = annual rate / 360).
+to the fen once, at the end (the PBoC day count `housing_fund.interest_day_count`: daily rate = annual / 360).
 
 Penalty interest (罚息) on an overdue instalment: instalment × contract rate × (1 + mark-up) / 360 per
 day overdue, rounded half up once; days inside an approved repayment deferral never count, and an
@@ -54,8 +54,6 @@ from minsheng.registry.models import Person, PersonTag
 from minsheng.security.scope import REGION_WIDE, RegionScope
 from minsheng.store import audit
 from minsheng.store.db import unit_of_work
-
-DAYS_PER_YEAR_FOR_RATES = 360  # 日利率 = 年利率 / 360
 
 
 def _invalid(field_name: str, rule: str, zh: str, en: str) -> DomainError:
@@ -625,7 +623,8 @@ def interest_for_year(session: Session, account: Account, year: int) -> tuple[in
         product += balance * (posted_on - day).days
         balance, day = balance + amount, posted_on
     product += balance * ((end - day).days + 1)
-    exact = Decimal(product) * rate.value / DAYS_PER_YEAR_FOR_RATES
+    day_count = parameters.value("housing_fund.interest_day_count", end, account.region_code)
+    exact = Decimal(product) * rate.value / day_count.value
     return round_fen(exact), exact, rate
 
 
@@ -993,7 +992,9 @@ class InstalmentPosition:
         }
 
 
-def _position(loan: Loan, instalment: Instalment, as_of: date, markup: Decimal) -> InstalmentPosition:
+def _position(
+    loan: Loan, instalment: Instalment, as_of: date, markup: Decimal, day_count: int
+) -> InstalmentPosition:
     paid = {r.instalment_number for r in loan.repayments}
     due = instalment.due_date
     if instalment.number in paid:
@@ -1009,18 +1010,19 @@ def _position(loan: Loan, instalment: Instalment, as_of: date, markup: Decimal) 
     if days == 0:
         return InstalmentPosition(instalment, "due", due, 0, 0)
     penalty = round_fen(
-        Decimal(instalment.payment_fen)
-        * instalment.annual_rate
-        * (1 + markup)
-        * days
-        / DAYS_PER_YEAR_FOR_RATES
+        Decimal(instalment.payment_fen) * instalment.annual_rate * (1 + markup) * days / day_count
     )
     return InstalmentPosition(instalment, "overdue", due, days, penalty)
 
 
 def loan_position(session: Session, loan: Loan, as_of: date) -> list[InstalmentPosition]:
     markup = parameters.value("housing_fund.penalty_rate_markup", as_of, loan.region_code).value
-    return [_position(loan, i, as_of, markup) for i in schedule_of(loan).instalments if i.due_date <= as_of]
+    day_count = parameters.value("housing_fund.interest_day_count", as_of, loan.region_code).value
+    return [
+        _position(loan, i, as_of, markup, day_count)
+        for i in schedule_of(loan).instalments
+        if i.due_date <= as_of
+    ]
 
 
 def get_loan(session: Session, loan_id: int, scope: RegionScope = REGION_WIDE) -> Loan:
@@ -1043,7 +1045,8 @@ def repay(engine: Engine | None, loan_id: int, *, instalment_number: int, paid_o
             )
         instalment = schedule.instalments[instalment_number - 1]
         markup = parameters.value("housing_fund.penalty_rate_markup", paid_on, loan.region_code).value
-        position = _position(loan, instalment, paid_on, markup)
+        day_count = parameters.value("housing_fund.interest_day_count", paid_on, loan.region_code).value
+        position = _position(loan, instalment, paid_on, markup, day_count)
         repayment = Repayment(
             loan_id=loan.id,
             instalment_number=instalment_number,
@@ -1206,6 +1209,21 @@ def _reason(check: str, passed: bool, zh: str, en: str, *used: parameters.Used, 
     }
 
 
+def _evidence_int(evidence: dict, name: str, default: int) -> int:
+    raw = evidence.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(str(raw))
+    except ValueError:
+        raise _invalid(
+            f"evidence.{name}", "integer", f"{name} 应为整数", f"{name} must be a whole number"
+        ) from None
+    if value < 0:
+        raise _invalid(f"evidence.{name}", "not_negative", f"{name} 不能为负数", f"{name} cannot be negative")
+    return value
+
+
 def _family_monthly_wages(session: Session, person: Person, on: date) -> int:
     from minsheng.registry.models import Income
 
@@ -1287,8 +1305,8 @@ def withdraw(
         elif trigger == "rent":
             share = parameters.value("housing_fund.rent_income_share", applied_on, region)
             cap = parameters.value("housing_fund.rent_withdrawal_monthly_cap", applied_on, region)
-            rent = int(evidence.get("monthly_rent_fen") or 0)
-            months = int(evidence.get("months") or 12)
+            rent = _evidence_int(evidence, "monthly_rent_fen", 0)
+            months = _evidence_int(evidence, "months", 12)
             wages = _family_monthly_wages(session, person, applied_on)
             owns = person.household is not None and any(a.kind == "dwelling" for a in person.household.assets)
             threshold = round_fen(Decimal(wages) * share.value)

@@ -240,9 +240,9 @@ def generate(
         )
         period = month_of_entry
 
-        # Interest each 30 June on daily balances: Σ amount × days held in the year, × rate / 360.
+        # Interest each 30 June on daily balances: Σ amount × days held in the year, × rate / day count.
         interest_account, interest_amount, interest_day = [], [], []
-        rate_cache: dict[int, tuple[int, int]] = {}
+        rate_cache: dict[int, tuple[int, int, int]] = {}
         all_account, all_amount, all_day = account_of_entry, amount, posted_on
         first_year = _month_start(int(opened_month.min())).year + 1
         for year in range(first_year, as_of.year + 1):
@@ -251,14 +251,15 @@ def generate(
                 break
             if year not in rate_cache:
                 rate_value = parameters.value("housing_fund.deposit_interest_rate", end).value
-                rate_cache[year] = Decimal(rate_value).as_integer_ratio()
-            numerator, denominator = rate_cache[year]
+                day_count = parameters.value("housing_fund.interest_day_count", end).value
+                rate_cache[year] = (*Decimal(rate_value).as_integer_ratio(), day_count)
+            numerator, denominator, day_count = rate_cache[year]
             start_ordinal, end_ordinal = _ordinal(date(year - 1, 7, 1)), _ordinal(end)
             held = all_day <= end_ordinal
             days = end_ordinal - np.maximum(all_day[held], start_ordinal) + 1
             product = np.zeros(n, dtype=np.int64)
             np.add.at(product, all_account[held], all_amount[held] * days)
-            scale = denominator * 360
+            scale = denominator * day_count
             interest = (2 * product * numerator + scale) // (2 * scale)
             earning = np.nonzero(interest > 0)[0]
             interest_account.append(earning)
