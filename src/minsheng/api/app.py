@@ -36,6 +36,9 @@ def create_app() -> FastAPI:
     from minsheng.employment.api import router as employment_router
 
     app.include_router(employment_router, prefix="/api")
+    from minsheng.employment.views import router as employment_pages
+
+    app.include_router(employment_pages)
     from minsheng.assistance.api import router as assistance_router
 
     app.include_router(assistance_router, prefix="/api")
