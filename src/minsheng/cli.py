@@ -44,11 +44,19 @@ from minsheng.employment.cli import employment_app  # noqa: E402
 
 app.add_typer(employment_app, name="employment")
 
+from minsheng.synth.cli import synth  # noqa: E402
+
+app.command("synth")(synth)
+
 from minsheng.assistance.cli import assess  # noqa: E402
 from minsheng.policy.cli import policy_app  # noqa: E402
 
 app.command("assess")(assess)
 app.add_typer(policy_app, name="policy")
+
+from minsheng.medical.cli import medical_app  # noqa: E402
+
+app.add_typer(medical_app, name="medical")
 
 
 @db_app.command("upgrade")
