@@ -33,6 +33,9 @@ def create_app() -> FastAPI:
     from minsheng.medical.api import router as medical_router
 
     app.include_router(medical_router, prefix="/api")
+    from minsheng.medical.views import router as medical_pages
+
+    app.include_router(medical_pages)
     from minsheng.employment.api import router as employment_router
 
     app.include_router(employment_router, prefix="/api")
