@@ -163,3 +163,44 @@ def test_refund_work_relief_and_excel_export(engine):
     assert benefit["entitled_months"] == 18
     stats = client.get("/api/employment/statistics", params={"year": 2023, **AS_OF}).json()
     assert stats["retention_refunds"]["refund_fen"] == 1_800_000 and stats["scope"] == "150400"
+
+
+def test_seekers_export_and_public_welfare_placement_ends(engine):
+    with unit_of_work() as session:
+        h = register_household(
+            session, person("head", birth=date(1970, 5, 5), employment_status="unemployed", tags=["dibao"])
+        )
+        person_id = h.members[0].id
+    client = client_as()
+    seeker = client.post(
+        "/api/employment/seekers",
+        params=AS_OF,
+        json={"person_id": person_id, "desired_occupation": "cleaner"},
+    )
+    assert seeker.status_code == 201
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(client.get("/api/employment/seekers", params={"format": "xlsx"}).content)
+    ).active
+    assert sheet.max_row == 2 and sheet.cell(2, 4).value == "cleaner"
+    eligibility = client.get(f"/api/employment/public-welfare/eligibility/{person_id}", params=AS_OF).json()
+    assert eligibility["eligible"] and eligibility["is_4050"]
+    post = client.post(
+        "/api/employment/public-welfare/posts",
+        json={"banner_code": "150426", "unit_name": "乌丹镇", "title": "护林员", "opens_on": "2024-01-01"},
+    )
+    placement = client.post(
+        "/api/employment/public-welfare/placements",
+        json={"post_id": post.json()["id"], "person_id": person_id, "started_on": "2024-07-01"},
+    )
+    assert placement.status_code == 201, placement.text
+    assert client.get("/api/employment/unemployed").json() == []  # placed in the post
+    ended = client.post(
+        f"/api/employment/public-welfare/placements/{placement.json()['id']}/end",
+        json={"ended_on": "2024-08-01", "reason": "resigned"},
+    )
+    assert ended.status_code == 200
+    again = client.post(
+        f"/api/employment/public-welfare/placements/{placement.json()['id']}/end",
+        json={"ended_on": "2024-08-02", "reason": "resigned"},
+    )
+    assert again.status_code == 409

@@ -150,18 +150,34 @@ def register_seeker(
         return _seeker_out(seeker)
 
 
-@router.get("/seekers", response_model=list[SeekerOut], dependencies=[READ])
+SEEKER_COLUMNS = [
+    ("id", "求职登记号", "seeker"),
+    ("person_id", "人员编号", "person"),
+    ("banner_code", "旗县区", "banner"),
+    ("desired_occupation", "求职意向", "desired occupation"),
+    ("skills", "技能", "skills"),
+    ("expected_pay_fen", "期望月薪", "expected pay"),
+    ("key_groups", "重点群体", "key groups"),
+    ("suitable_refusals", "拒绝适当工作次数", "suitable jobs refused"),
+    ("registered_on", "登记日期", "registered on"),
+]
+
+
+@router.get("/seekers", dependencies=[READ])
 def list_seekers(
     status: str | None = Query("seeking", pattern="^(seeking|placed|withdrawn)$"),
     group: str | None = Query(None, max_length=32),
     limit: int = Query(500, ge=1, le=5000),
+    format: str = FORMAT,
     scope: RegionScope = Depends(current_scope),
-) -> list[SeekerOut]:
+):
+    """求职者 — seekers in scope, by status and key group."""
     with unit_of_work() as session:
-        return [
-            _seeker_out(s)
-            for s in service.list_seekers(session, scope, status=status, group=group, limit=limit)
-        ]
+        found = service.list_seekers(session, scope, status=status, group=group, limit=limit)
+        rows = [_seeker_out(s) for s in found]
+    if format == "xlsx":
+        return _xlsx([r.model_dump() for r in rows], SEEKER_COLUMNS, "seekers")
+    return rows
 
 
 @router.get("/seekers/{seeker_id}", response_model=SeekerOut, dependencies=[READ])
@@ -367,6 +383,27 @@ def place_public_welfare(
             data.post_id,
             data.person_id,
             started_on=data.started_on,
+            actor=principal.login,
+        )
+        return IdOut(id=placement.id)
+
+
+class EndIn(BaseModel):
+    ended_on: date
+    reason: str = Field(min_length=1, max_length=32)
+
+
+@router.post("/public-welfare/placements/{placement_id}/end", response_model=IdOut)
+def end_public_welfare(
+    placement_id: int, data: EndIn, principal: Principal = Depends(require("employment.write"))
+) -> IdOut:
+    with unit_of_work() as session:
+        placement = service.end_public_welfare(
+            session,
+            principal.scope,
+            placement_id,
+            ended_on=data.ended_on,
+            reason=data.reason,
             actor=principal.login,
         )
         return IdOut(id=placement.id)
