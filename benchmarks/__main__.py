@@ -1,4 +1,5 @@
-"""Run every benchmark (`python -m benchmarks`) or the ones named (`python -m benchmarks synth`)."""
+"""Run every benchmark (`python -m benchmarks`) or the ones named (`python -m benchmarks synth`);
+options after the names go to each named benchmark (`python -m benchmarks synth --persons 1000000`)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ def available() -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     console = Console()
-    names = list(sys.argv[1:] if argv is None else argv) or available()
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    split = next((i for i, a in enumerate(arguments) if a.startswith("-")), len(arguments))
+    names, options = arguments[:split] or available(), arguments[split:]
     unknown = [name for name in names if name.removeprefix("bench_") not in available()]
     if unknown:
         console.print(
@@ -31,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
         console.rule(module_name)
         module = importlib.import_module(module_name)
         saved = sys.argv
-        sys.argv = [module.__file__ or module_name]  # each benchmark parses its own (empty) options
+        sys.argv = [module.__file__ or module_name, *options]  # each benchmark parses its own options
         try:
             module.main()
         finally:

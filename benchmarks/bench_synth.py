@@ -27,16 +27,18 @@ def _run(persons: int, workers: int | None, results: multiprocessing.Queue) -> N
     with tempfile.TemporaryDirectory(prefix="bench-synth-") as folder:
         summary = generate.write(Path(folder), persons, seed=1, as_of=date(2024, 6, 30), workers=workers)
         size = sum(f.stat().st_size for f in Path(folder).iterdir())
-    peak_kib = max(
-        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
-    )
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    # Generator workers are children of the forkserver: they report their own usage.
+    workers_cpu = sum(cpu for cpu, _ in generate.WORKER_USAGE.values())
+    peak_kib = max([own.ru_maxrss, *(rss for _, rss in generate.WORKER_USAGE.values())])
+    cpu = own.ru_utime + own.ru_stime + workers_cpu
     results.put(
         {
             "persons": summary.persons,
             "households": summary.households,
             "seconds": summary.seconds,
             "peak_mib": peak_kib / 1024,
+            "cpu": cpu,
             "bytes": size,
             "workers": workers or generate.default_workers(persons),
             "phases": dict(generate.PHASES),
@@ -61,7 +63,8 @@ def main() -> None:
     args = parser.parse_args()
     console = Console(width=140)
     table = Table(title=f"合成人口 synthetic region — target ≤ {TARGET_SECONDS} s for the full region")
-    for column in ("persons", "households", "workers", "seconds", "persons/s", "peak MiB", "Parquet MB"):
+    columns = ("persons", "households", "workers", "seconds", "persons/s", "CPU s", "peak MiB", "Parquet MB")
+    for column in columns:
         table.add_column(column, justify="right")
     rows = []
     for persons in args.persons:
@@ -74,6 +77,7 @@ def main() -> None:
             str(r["workers"]),
             f"{r['seconds']:.1f}",
             f"{r['persons'] / r['seconds']:,.0f}",
+            f"{r['cpu']:.1f}",
             f"{r['peak_mib']:,.0f}",
             f"{r['bytes'] / 1e6:,.0f}",
         )
@@ -86,7 +90,7 @@ def main() -> None:
         )
     in_process = [r for r in rows if r["phases"]]
     if in_process:  # with one worker the phases of generation are timed in-process
-        phases = Table(title="generation phases (seconds, in-process runs)")
+        phases = Table(title="generation phases (CPU seconds, in-process runs)")
         phases.add_column("phase")
         for r in in_process:
             phases.add_column(f"{r['persons']:,}", justify="right")
