@@ -122,15 +122,13 @@ def amortise(principal_fen: int, annual_rate: Decimal, months: int, method: Meth
         if c == 0:
             interest_numerators, common = [0] * months, 1
         else:
-            up = [1]
-            down = [1]
+            grown = (d + c) ** months
+            common = d * (grown - d**months)
+            # d^(n−k)·(d+c)^k for k = 0 … n−1, each from the last by an exact small division and product.
+            interest_numerators, term = [], d**months
             for _ in range(months):
-                up.append(up[-1] * (d + c))
-                down.append(down[-1] * d)
-            common = d * (up[months] - down[months])
-            interest_numerators = [
-                principal_fen * c * (up[months] - down[months - k] * up[k]) for k in range(months)
-            ]
+                interest_numerators.append(principal_fen * c * (grown - term))
+                term = term // d * (d + c)
         exact_payment = equal_instalment_payment(principal_fen, annual_rate, months)
         total_interest = round_half_up(exact_payment * months - principal_fen)
         instalment = round_half_up(exact_payment)
@@ -138,11 +136,15 @@ def amortise(principal_fen: int, annual_rate: Decimal, months: int, method: Meth
         payments.append(principal_fen + total_interest - instalment * (months - 1))
         interests = _largest_remainder(interest_numerators, common, total_interest)
     else:
-        step = Fraction(principal_fen, months)
-        exact_interest = [(principal_fen - k * step) * r for k in range(months)]
-        total_interest = round_half_up(sum(exact_interest, Fraction(0)))
-        payments = largest_remainder([step + i for i in exact_interest], principal_fen + total_interest)
-        interests = largest_remainder(exact_interest, total_interest)
+        # Over the common denominator n·d (r = c/d): principal P·d, interest of month k P·c·(n−k+1).
+        c, d = r.numerator, r.denominator
+        common = months * d
+        interest_numerators = [principal_fen * c * (months - k) for k in range(months)]
+        total_interest = round_half_up(Fraction(principal_fen * c * months * (months + 1) // 2, common))
+        payments = _largest_remainder(
+            [principal_fen * d + i for i in interest_numerators], common, principal_fen + total_interest
+        )
+        interests = _largest_remainder(interest_numerators, common, total_interest)
     parts = [
         Part(payment - interest, interest) for payment, interest in zip(payments, interests, strict=True)
     ]

@@ -30,7 +30,7 @@ from minsheng.housing_fund.models import (
     RepaymentDeferral,
 )
 from minsheng.housing_fund.rates import term_band
-from minsheng.housing_fund.schedule import loan_schedule
+from minsheng.housing_fund.schedule import add_months, loan_schedule
 from minsheng.registry.models import Income, Person
 from minsheng.store import audit
 from minsheng.store.db import unit_of_work
@@ -81,6 +81,22 @@ def _organisation_codes(start: int, count: int) -> list[str]:
             digits.append(alphabet[rest])
         codes.append("MA" + "".join(reversed(digits)))
     return codes
+
+
+def _bulk_insert(connection, table, rows: list[dict], tell: Callable[[str, int], None]) -> None:
+    """Plain executemany of tuples: the driver's bulk path, without building a statement per row."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    statement = (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([marker] * len(columns))})"
+    )
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        values = [tuple(row[c] for c in columns) for row in chunk]
+        connection.exec_driver_sql(statement, values)
+        tell(table.name, start + len(chunk))
 
 
 def generate(
@@ -345,6 +361,7 @@ def generate(
         borrowers = eligible[rng.random(len(eligible)) < loan_share]
         loan_base_id = (session.scalar(select(func.max(Loan.id))) or 0) + 1
         loan_rows, repayment_rows, loan_deferral_rows = [], [], []
+        schedules: dict[tuple, list[tuple[int, int, int]]] = {}
         for j, i in enumerate(borrowers.tolist()):
             code = str(banner[i])
             earliest = _ordinal(_month_start(int(opened_month[i]) + 6))
@@ -358,7 +375,7 @@ def generate(
             room = max(5, min(30, oldest_age - age_years - 1))
             months = int(rng.choice([y for y in (5, 10, 15, 20, 25, 30) if y <= room] or [5])) * 12
             city_cap = parameters.value("housing_fund.loan_city_cap", issue, code).value
-            principal = min(int(rng.integers(10, 61)) * 1_000_000, city_cap)
+            principal = min(int(rng.integers(2, 13)) * 5_000_000, city_cap)  # 100 000 – 600 000 yuan
             home = "first" if rng.random() < 0.9 else "second"
             method = "equal_instalment" if rng.random() < 0.7 else "equal_principal"
             band_years = parameters.value("housing_fund.loan_rate_term_band_years", issue).value
@@ -367,11 +384,26 @@ def generate(
             current_rate = table.contract_rate(issue, as_of, home, band).rate
             loan_id = loan_base_id + len(loan_rows)
 
-            def rate_for(due: date, issue=issue, home=home, band=band) -> Decimal:
-                return table.contract_rate(issue, due, home, band).rate
+            # A schedule's amounts depend only on the rates by instalment: loans alike share one computation.
+            year_rate = {
+                year: table.contract_rate(issue, date(year, 12, 31), home, band).rate
+                for year in range(issue.year, add_months(issue, months).year + 1)
+            }
+            due_dates = [add_months(issue, k) for k in range(1, months + 1)]
+            rates = [year_rate[d.year] for d in due_dates]
+            runs = tuple((k, r) for k, r in enumerate(rates) if k == 0 or r != rates[k - 1])
+            key = (principal, months, method, runs)
+            if key not in schedules:
 
-            schedule = loan_schedule(principal, months, method, issue, rate_for)
-            due = [inst for inst in schedule.instalments if inst.due_date <= as_of]
+                def rate_for(due: date, year_rate=year_rate) -> Decimal:
+                    return year_rate[due.year]
+
+                schedules[key] = [
+                    (i.number, i.principal_fen, i.interest_fen)
+                    for i in loan_schedule(principal, months, method, issue, rate_for).instalments
+                ]
+            instalments = schedules[key]
+            due = [(number, p, i) for number, p, i in instalments if due_dates[number - 1] <= as_of]
             unpaid = int(rng.integers(1, 3)) if due and rng.random() < 0.03 else 0
             deferred = rng.random() < 0.05 and issue < date(2022, 10, 1)
             if deferred:
@@ -385,16 +417,17 @@ def generate(
                         "approved_by": "synthetic",
                     }
                 )
-            for inst in due[: len(due) - unpaid]:
-                in_deferral = deferred and date(2022, 11, 1) <= inst.due_date <= date(2022, 12, 31)
+            for number, principal_part, interest_part in due[: len(due) - unpaid]:
+                due_on = due_dates[number - 1]
+                in_deferral = deferred and date(2022, 11, 1) <= due_on <= date(2022, 12, 31)
                 repayment_rows.append(
                     {
                         "loan_id": loan_id,
-                        "instalment_number": inst.number,
-                        "due_date": inst.due_date,
-                        "paid_on": date(2023, 1, 5) if in_deferral else inst.due_date,
-                        "principal_fen": inst.principal_fen,
-                        "interest_fen": inst.interest_fen,
+                        "instalment_number": number,
+                        "due_date": due_on,
+                        "paid_on": date(2023, 1, 5) if in_deferral else due_on,
+                        "principal_fen": principal_part,
+                        "interest_fen": interest_part,
                         "penalty_fen": 0,
                         "days_overdue": 0,
                         "deferred": in_deferral,
@@ -416,7 +449,7 @@ def generate(
                     "issue_date": issue,
                     "rate_at_issue": issued_rate,
                     "current_rate": current_rate,
-                    "status": "repaid" if len(due) == len(schedule.instalments) and not unpaid else "active",
+                    "status": "repaid" if len(due) == len(instalments) and not unpaid else "active",
                     "assessment": {"synthetic": True, "seed": seed},
                     "version": 1,
                 }
@@ -435,9 +468,10 @@ def generate(
             (Repayment, repayment_rows),
             (RepaymentDeferral, loan_deferral_rows),
         ):
-            for start in range(0, len(rows_to_write), CHUNK):
-                connection.execute(insert(model.__table__), rows_to_write[start : start + CHUNK])
-                tell(model.__tablename__, min(start + CHUNK, len(rows_to_write)))
+            if model in (Entry, Repayment):  # the large ones: every value given, no defaults or JSON
+                _bulk_insert(connection, model.__table__, rows_to_write, tell)
+            elif rows_to_write:
+                connection.execute(insert(model.__table__), rows_to_write)
         if connection.dialect.name == "postgresql":  # explicit ids: move the sequences past them
             for model in (Employer, Account, Loan):
                 name = model.__tablename__
