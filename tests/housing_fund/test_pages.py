@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from decimal import Decimal
@@ -130,7 +131,13 @@ def test_officer_pages(centre: dict) -> None:
     loan = client.get(f"/housing-fund/loans/{centre['loan']}", params={"as_of": "2023-02-01"})
     assert loan.status_code == 200
     assert "3.25%" in loan.text and "3.1%" in loan.text  # repriced on 1 January 2023
-    assert 'id="chart-loan"' in loan.text and "housing-fund-loan" in loan.text
+    assert 'id="chart-loan"' in loan.text
+    chart = json.loads(
+        re.search(r'<script type="application/json" id="housing-fund-loan">(.*?)</script>', loan.text).group(
+            1
+        )
+    )
+    assert chart["years"][0] == "2022" and round(sum(chart["principal"]) * 100) == 30_000_000
     assert client.get("/housing-fund/static/charts.js").status_code == 200
     client.cookies.set(LANGUAGE_COOKIE, "en")
     english = client.get(f"/housing-fund/loans/{centre['loan']}", params={"as_of": "2023-02-01"})

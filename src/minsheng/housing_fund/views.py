@@ -13,6 +13,7 @@ from pathlib import Path
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, RedirectResponse
+from markupsafe import Markup
 from sqlalchemy import select
 
 from minsheng.api.deps import require
@@ -92,6 +93,11 @@ def _context(request: Request, **values) -> dict:
     }
 
 
+def _script_json(value: object) -> Markup:
+    """JSON for a <script type="application/json"> block: not HTML-escaped, and no "</" to end it early."""
+    return Markup(json.dumps(value, ensure_ascii=False).replace("</", "<\\/"))
+
+
 def _today(request: Request) -> date:
     text = request.query_params.get("as_of")
     try:
@@ -142,7 +148,7 @@ def centre_dashboard(request: Request, principal: Principal = READ):
             rows=rows,
             totals=totals,
             as_of=as_of,
-            chart_json=json.dumps(chart, ensure_ascii=False),
+            chart_json=_script_json(chart),
         ),
     )
 
@@ -253,7 +259,7 @@ def loan_page(request: Request, loan_id: int, principal: Principal = READ):
             name=name,
             as_of=as_of,
             due=due,
-            chart_json=json.dumps(chart, ensure_ascii=False),
+            chart_json=_script_json(chart),
         ),
     )
 
