@@ -154,3 +154,66 @@ def test_withdrawal_through_the_api(engine: Engine) -> None:
         json={"account_id": account, "trigger": "lottery", "applied_on": "2022-11-01"},
     )
     assert bad.status_code == 422 and bad.json()["error"]["fields"][0]["field"] == "trigger"
+
+
+def test_deferral_applications_through_the_api(engine: Engine) -> None:
+    account, _ = _book(engine)
+    with unit_of_work(engine) as session:
+        from minsheng.housing_fund.models import Account
+
+        employer_id = session.get(Account, account).employer_id
+    client = client_as("150100")
+    payload = {
+        "employer_id": employer_id,
+        "first_month": "2022-10-01",
+        "last_month": "2022-12-01",
+        "reason": "受疫情影响",
+        "staff_approval": "工会决议",
+        "applied_on": "2022-09-25",
+    }
+    assert client_as("150200").post("/api/housing-fund/deferrals", json=payload).status_code == 404
+    created = client.post("/api/housing-fund/deferrals", json=payload)
+    assert created.status_code == 200, created.text
+    deferral = created.json()["id"]
+    rejected = client.post(
+        f"/api/housing-fund/deferrals/{deferral}/decision",
+        json={"approve": False, "decided_on": "2022-09-28"},
+    )
+    assert rejected.status_code == 422 and rejected.json()["error"]["fields"][0]["field"] == "note"
+    approved = client.post(
+        f"/api/housing-fund/deferrals/{deferral}/decision", json={"approve": True, "decided_on": "2022-09-28"}
+    )
+    assert approved.json()["status"] == "approved"
+    listed = client.get("/api/housing-fund/deferrals").json()
+    assert [(d["id"], d["status"]) for d in listed] == [(deferral, "approved")]
+    too_long = client.post("/api/housing-fund/deferrals", json=payload | {"last_month": "2024-12-01"})
+    assert too_long.status_code == 422 and too_long.json()["error"]["fields"][0]["field"] == "last_month"
+
+
+def test_days_without_parameters_are_named(engine: Engine) -> None:
+    account, loan = _book(engine)
+    client = client_as("150102")
+    old = client.get(f"/api/housing-fund/loans/{loan}", params={"as_of": "1990-01-01"})
+    assert old.status_code == 422 and old.json()["error"]["fields"][0]["field"] == "as_of"
+    answer = client.post(
+        "/api/housing-fund/withdrawals",
+        json={"account_id": account, "trigger": "rent", "applied_on": "1990-01-01"},
+    )
+    assert answer.status_code == 422 and answer.json()["error"]["fields"][0]["field"] == "applied_on"
+
+
+def test_cli_statement(engine: Engine) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from minsheng.cli import app
+
+    account, _ = _book(engine)
+    result = CliRunner().invoke(app, ["housing-fund", "statement", str(account), "--json"])
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.output)["entries"]) == 21
+    shown = CliRunner().invoke(app, ["housing-fund", "statement", str(account)])
+    assert "汇缴" in shown.output and "2,800.00" in shown.output
+    missing = CliRunner().invoke(app, ["housing-fund", "statement", "999999"])
+    assert missing.exit_code == 1

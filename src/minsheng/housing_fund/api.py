@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 
 from minsheng.api.deps import require
-from minsheng.api.errors import DomainError, FieldError
+from minsheng.api.errors import DomainError, FieldError, NotFound
 from minsheng.housing_fund import service
+from minsheng.housing_fund.models import Deferral, Employer
 from minsheng.housing_fund.quote import quote
 from minsheng.housing_fund.schedule import METHODS, ScheduleError
 from minsheng.money import yuan_to_fen
@@ -120,6 +124,25 @@ class AccountOut(BaseModel):
     opened_on: date
 
 
+@contextmanager
+def _dated(field_name: str) -> Iterator[None]:
+    """A day for which the parameters hold no value is bad input naming that day's field, not a crash."""
+    try:
+        yield
+    except LookupError:
+        raise DomainError(
+            "invalid_request",
+            "该日期没有适用的公积金政策参数",
+            "no housing-fund parameters are in force on that day",
+            422,
+            [
+                FieldError(
+                    field_name, "in_force", "该日期没有适用的政策参数", "no parameters in force on that day"
+                )
+            ],
+        ) from None
+
+
 def _out_of_scope(code: str) -> DomainError:
     return DomainError("not_found", f"未找到行政区划 {code}", f"region {code} not found", 404)
 
@@ -186,7 +209,7 @@ def list_loans(
 @router.get("/loans/{loan_id}")
 def get_loan(loan_id: int, as_of: date | None = None, principal: Principal = READ) -> dict:
     """A loan: terms, checks, schedule (repriced each 1 January), instalments due, overdue and penalty."""
-    with unit_of_work() as session:
+    with unit_of_work() as session, _dated("as_of"):
         return service.loan_detail(session, loan_id, principal.scope, as_of or date.today())
 
 
@@ -209,15 +232,16 @@ class WithdrawalRequest(BaseModel):
 def apply_withdrawal(request: WithdrawalRequest, principal: Principal = WRITE) -> dict:
     """提取: decided at once when the data prove it (retirement, rent …), otherwise queued with reasons."""
     _in_scope_account(request.account_id, principal)
-    return service.withdraw(
-        None,
-        account_id=request.account_id,
-        trigger=request.trigger,
-        applied_on=request.applied_on,
-        amount_fen=request.amount_fen,
-        evidence=request.evidence,
-        actor=principal.login,
-    )
+    with _dated("applied_on"):
+        return service.withdraw(
+            None,
+            account_id=request.account_id,
+            trigger=request.trigger,
+            applied_on=request.applied_on,
+            amount_fen=request.amount_fen,
+            evidence=request.evidence,
+            actor=principal.login,
+        )
 
 
 def _in_scope_account(account_id: int, principal: Principal) -> None:
@@ -247,3 +271,92 @@ def defer_repayments(loan_id: int, request: RepaymentDeferralRequest, principal:
         actor=principal.login,
     )
     return {"id": deferral_id}
+
+
+class DeferralRequest(BaseModel):
+    employer_id: int
+    first_month: date = Field(description="the first month deferred (any day of it)")
+    last_month: date
+    reason: str
+    staff_approval: str = Field(description="职代会或工会决议 the staff congress's or union's resolution")
+    applied_on: date
+
+
+class DeferralDecision(BaseModel):
+    approve: bool
+    decided_on: date
+    note: str = ""
+
+
+def _in_scope_employer(session, employer_id: int, principal: Principal) -> Employer:
+    employer = session.get(Employer, employer_id)
+    if employer is None or not principal.scope.allows(employer.region_code):
+        raise NotFound("缴存单位 / employer", employer_id)
+    return employer
+
+
+@router.get("/deferrals")
+def list_deferrals(principal: Principal = READ) -> list[dict]:
+    """缓缴申请 of the employers in the caller's scope, newest first."""
+    with unit_of_work() as session:
+        rows = session.execute(
+            select(Deferral, Employer)
+            .join(Employer, Employer.id == Deferral.employer_id)
+            .where(principal.scope.where(Employer.region_code))
+            .order_by(Deferral.id.desc())
+            .limit(500)
+        ).all()
+        return [
+            {
+                "id": d.id,
+                "employer_id": e.id,
+                "employer": e.name,
+                "credit_code": e.credit_code,
+                "first_month": d.first_month.isoformat(),
+                "last_month": d.last_month.isoformat(),
+                "status": d.status,
+                "reason": d.reason,
+                "staff_approval": d.staff_approval,
+                "decided_on": d.decided_on.isoformat() if d.decided_on else None,
+                "note": d.decision_note,
+            }
+            for d, e in rows
+        ]
+
+
+@router.post("/deferrals")
+def apply_deferral(request: DeferralRequest, principal: Principal = WRITE) -> dict:
+    """缓缴申请: an employer in difficulty, with its staff's approval; months are made up afterwards."""
+    with unit_of_work() as session:
+        _in_scope_employer(session, request.employer_id, principal)
+    with _dated("applied_on"):
+        deferral_id = service.apply_deferral(
+            None,
+            employer_id=request.employer_id,
+            first_month=request.first_month,
+            last_month=request.last_month,
+            reason=request.reason,
+            staff_approval=request.staff_approval,
+            applied_on=request.applied_on,
+            actor=principal.login,
+        )
+    return {"id": deferral_id, "status": "applied"}
+
+
+@router.post("/deferrals/{deferral_id}/decision")
+def decide_deferral(deferral_id: int, request: DeferralDecision, principal: Principal = WRITE) -> dict:
+    """The centre's decision on a deferral: approved, or rejected with its reason."""
+    with unit_of_work() as session:
+        deferral = session.get(Deferral, deferral_id)
+        if deferral is None:
+            raise NotFound("缓缴申请 / deferral", deferral_id)
+        _in_scope_employer(session, deferral.employer_id, principal)
+    service.decide_deferral(
+        None,
+        deferral_id,
+        approve=request.approve,
+        on=request.decided_on,
+        actor=principal.login,
+        note=request.note,
+    )
+    return {"id": deferral_id, "status": "approved" if request.approve else "rejected"}
