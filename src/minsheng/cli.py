@@ -58,6 +58,10 @@ from minsheng.medical.cli import medical_app  # noqa: E402
 
 app.add_typer(medical_app, name="medical")
 
+from minsheng.insurance.cli import insurance_app  # noqa: E402
+
+app.add_typer(insurance_app, name="insurance")
+
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:

@@ -45,6 +45,9 @@ def create_app() -> FastAPI:
     from minsheng.assistance.api import router as assistance_router
 
     app.include_router(assistance_router, prefix="/api")
+    from minsheng.insurance.api import router as insurance_router
+
+    app.include_router(insurance_router, prefix="/api")
     from minsheng import web
 
     web.install(app)  # pages at /, static files, session cookie
