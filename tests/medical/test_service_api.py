@@ -251,3 +251,51 @@ def test_premium_subsidies(engine):
     assert service.premium_of(2024, "tekun", "resident", "150400") == (40_000, 40_000)
     assert service.premium_of(2024, "dibao", "resident", "150400") == (40_000, 25_000)
     assert service.premium_of(2024, "none", "resident", "150400") == (40_000, 0)
+
+
+def test_enrolment_filing_and_institution_through_the_api(world, engine):
+    client, ids = world
+    with unit_of_work(engine) as session:
+        tekun = make_person(session).id
+    enrolled = client.post(
+        "/api/medical/enrolments",
+        json={"person_id": tekun, "year": 2024, "insurance_type": "resident", "person_type": "resident",
+              "aid_category": "tekun", "pool_region": "150400", "enrolled_on": "2024-01-01"},
+    )  # fmt: skip
+    assert enrolled.status_code == 201, enrolled.text
+    assert enrolled.json()["subsidy_fen"] == enrolled.json()["premium_fen"] == 40_000
+    again = client.post(
+        "/api/medical/enrolments",
+        json={"person_id": tekun, "year": 2024, "insurance_type": "resident", "person_type": "resident",
+              "pool_region": "150400", "enrolled_on": "2024-01-01"},
+    )  # fmt: skip
+    assert again.status_code == 409
+    filed = client.post(
+        "/api/medical/filings",
+        json={
+            "person_id": ids["ordinary"],
+            "filing_type": "referral",
+            "destination_region": "110105",
+            "valid_from": "2024-01-01",
+        },
+    )
+    assert filed.status_code == 201
+    made = client.post(
+        "/api/medical/institutions",
+        json={
+            "code": "H110105001",
+            "name": "北京某医院",
+            "level": 3,
+            "region_code": "110105",
+            "designated_from": "2020-01-01",
+        },
+    )
+    assert made.status_code == 201
+    beijing = client.post(
+        "/api/medical/settle",
+        json=body(ids["ordinary"], key="HIS-BJ-000001", institution_code="H110105001", b=0, c=0),
+    )
+    assert beijing.status_code == 200, beijing.text
+    # referral across provinces: 65 % − 10 pp on (100 000 − 1 000)
+    assert beijing.json()["basic_fen"] == 5_445_000
+    assert client.get(f"/api/medical/accumulators/{ids['uninsured']}/2024").status_code == 404

@@ -8,11 +8,12 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 
 from minsheng.api.deps import require
 from minsheng.api.errors import NotFound
 from minsheng.medical import service
-from minsheng.medical.models import Claim
+from minsheng.medical.models import Claim, Enrolment
 from minsheng.security.principal import Principal
 from minsheng.store.db import unit_of_work
 
@@ -205,8 +206,83 @@ def get_claim(claim_id: int = Path(ge=1), principal: Principal = Depends(read_pe
 def get_accumulators(
     person_id: int = Path(ge=1),
     year: int = Path(ge=2000, le=2100),
-    _principal: Principal = Depends(read_permission),
+    principal: Principal = Depends(read_permission),
 ) -> dict[str, int]:
-    """年度累计: a person's running totals for a year."""
+    """年度累计: a person's running totals for a year (the person's pooling league must be in scope)."""
     with unit_of_work() as session:
+        enrolment = session.scalar(
+            select(Enrolment).where(Enrolment.person_id == person_id, Enrolment.year == year)
+        )
+        if enrolment is None or not principal.scope.allows(enrolment.pool_region):
+            raise NotFound("参保登记 / enrolment", f"{person_id}/{year}")
         return service.accumulator_of(session, person_id, year)
+
+
+class EnrolmentIn(BaseModel):
+    person_id: int = Field(ge=1)
+    year: int = Field(ge=2000, le=2100)
+    insurance_type: Literal["resident", "employee"]
+    person_type: Literal["resident", "in_service", "retired"]
+    aid_category: Literal[
+        "tekun", "dibao", "relapse_poverty", "dibao_edge", "illness_impoverished", "none"
+    ] = "none"
+    pool_region: str = Field(pattern=r"^15\d{2}00$", description="the league that pools the insurance")
+    enrolled_on: date
+
+
+class EnrolmentOut(BaseModel):
+    id: int
+    person_id: int
+    year: int
+    insurance_type: str
+    person_type: str
+    aid_category: str
+    pool_region: str
+    premium_fen: int
+    subsidy_fen: int
+    individual_fen: int
+
+
+@router.post("/enrolments", response_model=EnrolmentOut, status_code=201)
+def enrol(body: EnrolmentIn, principal: Principal = Depends(settle_permission)) -> EnrolmentOut:
+    """参保登记: with the premium and the 资助参保 subsidy (特困 full, 低保/返贫致贫 fixed)."""
+    if not principal.scope.allows(body.pool_region):
+        raise NotFound("统筹地区 / pooling region", body.pool_region)
+    with unit_of_work() as session:
+        e = service.enrol(session, **body.model_dump(), actor=principal.login)
+        return EnrolmentOut(**{name: getattr(e, name) for name in EnrolmentOut.model_fields})
+
+
+class FilingIn(BaseModel):
+    person_id: int = Field(ge=1)
+    filing_type: Literal["long_term_resident", "referral", "emergency", "other"]
+    destination_region: str = Field(pattern=r"^\d{6}$")
+    valid_from: date
+    valid_to: date | None = None
+
+
+@router.post("/filings", status_code=201)
+def file_cross_province(body: FilingIn, principal: Principal = Depends(settle_permission)) -> dict[str, Any]:
+    """异地就医备案: long-term residence, referral, emergency or other temporary care elsewhere."""
+    with unit_of_work() as session:
+        filing = service.file_cross_province(session, **body.model_dump(), actor=principal.login)
+        return {"id": filing.id, "person_id": filing.person_id, "filing_type": filing.filing_type}
+
+
+class InstitutionIn(BaseModel):
+    code: str = Field(min_length=1, max_length=32)
+    name: str = Field(min_length=1, max_length=200)
+    level: int = Field(ge=1, le=3)
+    region_code: str = Field(pattern=r"^\d{6}$")
+    kind: Literal["hospital", "clinic", "pharmacy"] = "hospital"
+    designated_from: date
+
+
+@router.post("/institutions", status_code=201)
+def register_institution(
+    body: InstitutionIn, principal: Principal = Depends(settle_permission)
+) -> dict[str, Any]:
+    """定点医药机构登记."""
+    with unit_of_work() as session:
+        institution = service.register_institution(session, **body.model_dump(), actor=principal.login)
+        return {"id": institution.id, "code": institution.code, "level": institution.level}

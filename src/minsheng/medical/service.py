@@ -82,7 +82,8 @@ def register_institution(
 ) -> Institution:  # fmt: skip
     if level not in (1, 2, 3):
         raise _invalid("level", "level_1_to_3", "医院等级应为 1、2 或 3", "level must be 1, 2 or 3")
-    if not regions.exists(region_code):
+    # an institution elsewhere in China (cross-province care) is known by its province's code
+    if not (regions.exists(region_code) or regions.exists(region_code[:2] + "0000")):
         raise _invalid(
             "region_code", "region_exists", f"未知行政区划 {region_code}", f"unknown region {region_code}"
         )
