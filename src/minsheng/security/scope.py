@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, true
+from sqlalchemy import ColumnElement, and_, true
 
 from minsheng import regions
 
@@ -33,8 +33,15 @@ class RegionScope:
         return region_code is not None and str(region_code).startswith(self.prefix)
 
     def where(self, column: ColumnElement[str]) -> ColumnElement[bool]:
-        """The filter of a query on a column holding region codes."""
-        return true() if self.is_region_wide else column.startswith(self.prefix, autoescape=True)
+        """The filter of a query on a column holding region codes.
+
+        A half-open range [prefix, next prefix) rather than LIKE 'prefix%': both databases answer it from
+        the column's ordinary index (SQLite's case-insensitive LIKE and PostgreSQL's collations do not)."""
+        if self.is_region_wide:
+            return true()
+        prefix = self.prefix
+        following = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        return and_(column >= prefix, column < following)
 
     def narrowed_to(self, code: str | None) -> RegionScope:
         """A caller's own filter (?region=…) inside the scope; outside it, the caller sees nothing."""

@@ -28,9 +28,42 @@ class Dashboard:
     changes: int
 
 
-def _person_region():
-    """A person is counted where their household is; a person in no household, where they live."""
-    return func.coalesce(Household.banner_code, Person.residence_region)
+def _persons_by_banner(session: Session, scope: RegionScope) -> list[tuple[str, int]]:
+    """Living persons per banner: where their household is, or where they live if in none.
+
+    Two indexed queries rather than one filter on COALESCE(household banner, residence), which no
+    index can answer."""
+    in_households = session.execute(
+        select(Household.banner_code, func.count(Person.id))
+        .join(Person, Person.household_id == Household.id)
+        .where(scope.where(Household.banner_code), Person.death_date.is_(None))
+        .group_by(Household.banner_code)
+    ).all()
+    alone = session.execute(
+        select(Person.residence_region, func.count())
+        .where(
+            Person.household_id.is_(None), scope.where(Person.residence_region), Person.death_date.is_(None)
+        )
+        .group_by(Person.residence_region)
+    ).all()
+    return [*in_households, *alone]
+
+
+def _tags(session: Session, scope: RegionScope) -> list[tuple[str, int]]:
+    in_households = session.execute(
+        select(PersonTag.tag, func.count())
+        .join(Person, PersonTag.person_id == Person.id)
+        .join(Household, Person.household_id == Household.id)
+        .where(scope.where(Household.banner_code))
+        .group_by(PersonTag.tag)
+    ).all()
+    alone = session.execute(
+        select(PersonTag.tag, func.count())
+        .join(Person, PersonTag.person_id == Person.id)
+        .where(Person.household_id.is_(None), scope.where(Person.residence_region))
+        .group_by(PersonTag.tag)
+    ).all()
+    return [*in_households, *alone]
 
 
 def _area_codes(scope: RegionScope) -> tuple[str, list[regions.Region]]:
@@ -64,14 +97,7 @@ def build(session: Session, scope: RegionScope, today: date) -> Dashboard:
         key = area_of(code)
         households[key] = households.get(key, 0) + count
     persons: dict[str, int] = {}
-    region_column = _person_region()
-    for code, count in session.execute(
-        select(region_column, func.count())
-        .select_from(Person)
-        .outerjoin(Household, Person.household_id == Household.id)
-        .where(scope.where(region_column), Person.death_date.is_(None))
-        .group_by(region_column)
-    ):
+    for code, count in _persons_by_banner(session, scope):
         key = area_of(code)
         persons[key] = persons.get(key, 0) + count
     area_rows = [
@@ -84,15 +110,9 @@ def build(session: Session, scope: RegionScope, today: date) -> Dashboard:
         }
         for a in areas
     ]
-    tag_counts = dict(
-        session.execute(
-            select(PersonTag.tag, func.count())
-            .join(Person, PersonTag.person_id == Person.id)
-            .outerjoin(Household, Person.household_id == Household.id)
-            .where(scope.where(region_column))
-            .group_by(PersonTag.tag)
-        ).all()
-    )
+    tag_counts: dict[str, int] = {}
+    for tag, count in _tags(session, scope):
+        tag_counts[tag] = tag_counts.get(tag, 0) + count
     key_groups = [
         {"tag": tag, "zh": zh, "en": en, "persons": tag_counts.get(tag, 0)}
         for tag, (zh, en) in KEY_GROUP_TAG.items()
