@@ -299,3 +299,33 @@ def test_enrolment_filing_and_institution_through_the_api(world, engine):
     # referral across provinces: 65 % − 10 pp on (100 000 − 1 000)
     assert beijing.json()["basic_fen"] == 5_445_000
     assert client.get(f"/api/medical/accumulators/{ids['uninsured']}/2024").status_code == 404
+
+
+def test_cases_through_the_api(world, engine):
+    from minsheng.medical import supervision
+    from minsheng.medical.models import Institution
+
+    client, _ = world
+    with unit_of_work(engine) as session:
+        institution = session.scalar(select(Institution).where(Institution.code == "H150402001"))
+        flags = supervision.record_flags(
+            session,
+            [{"rule": "over_price", "claim_id": "C1", "person_id": None, "institution_id": institution.id,
+              "severity": "violation", "loss_fen": 100_000, "evidence": {"over_price_item": "TRT01"}}],
+        )  # fmt: skip
+        institution_id, flag_ids = institution.id, [f.id for f in flags]
+    opened = client.post(
+        "/api/medical/cases", json={"institution_id": institution_id, "flag_ids": flag_ids, "kind": "fraud"}
+    )
+    assert opened.status_code == 201, opened.text
+    case_id = opened.json()["id"]
+    too_low = client.post(
+        f"/api/medical/cases/{case_id}/decision",
+        json={"refused_fen": 0, "recovered_fen": 100_000, "fine_multiple": "1.5", "decided_on": "2024-12-01"},
+    )
+    assert too_low.status_code == 422 and too_low.json()["error"]["fields"][0]["field"] == "fine_multiple"
+    decided = client.post(
+        f"/api/medical/cases/{case_id}/decision",
+        json={"refused_fen": 0, "recovered_fen": 100_000, "fine_multiple": "3", "decided_on": "2024-12-01"},
+    )
+    assert decided.status_code == 200 and decided.json()["fine_fen"] == 300_000

@@ -4,6 +4,7 @@ reversal, and lookups of claims and accumulators."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Path
@@ -13,7 +14,7 @@ from sqlalchemy import select
 from minsheng.api.deps import require
 from minsheng.api.errors import NotFound
 from minsheng.medical import service
-from minsheng.medical.models import Claim, Enrolment
+from minsheng.medical.models import Claim, Enrolment, Institution
 from minsheng.security.principal import Principal
 from minsheng.store.db import unit_of_work
 
@@ -286,3 +287,65 @@ def register_institution(
     with unit_of_work() as session:
         institution = service.register_institution(session, **body.model_dump(), actor=principal.login)
         return {"id": institution.id, "code": institution.code, "level": institution.level}
+
+
+class CaseIn(BaseModel):
+    institution_id: int = Field(ge=1)
+    flag_ids: list[int] = Field(min_length=1, max_length=10_000)
+    kind: Literal["misuse", "fraud"] = Field(description="违规 misuse (fine 1–2×) or 骗保 fraud (2–5×)")
+
+
+class DecisionIn(BaseModel):
+    refused_fen: int = Field(ge=0)
+    recovered_fen: int = Field(ge=0)
+    fine_multiple: Decimal = Field(ge=0, le=10)
+    decided_on: date
+
+
+class CaseOut(BaseModel):
+    id: int
+    institution_id: int
+    kind: str
+    status: str
+    loss_fen: int
+    refused_fen: int
+    recovered_fen: int
+    fine_multiple: str | None
+    fine_fen: int
+
+
+def _case_out(case) -> CaseOut:
+    return CaseOut(**{name: getattr(case, name) for name in CaseOut.model_fields})
+
+
+@router.post("/cases", response_model=CaseOut, status_code=201)
+def open_case(body: CaseIn, principal: Principal = Depends(settle_permission)) -> CaseOut:
+    """立案: a supervision case against an institution from its flags."""
+    from minsheng.medical import supervision
+
+    with unit_of_work() as session:
+        institution = session.get(Institution, body.institution_id)
+        if institution is None or not principal.scope.allows(institution.region_code):
+            raise NotFound("定点医药机构 / institution", body.institution_id)
+        return _case_out(
+            supervision.open_case(session, body.institution_id, body.flag_ids, body.kind, principal.login)
+        )
+
+
+@router.post("/cases/{case_id}/decision", response_model=CaseOut)
+def decide_case(
+    body: DecisionIn, case_id: int = Path(ge=1), principal: Principal = Depends(settle_permission)
+) -> CaseOut:
+    """处理决定: refusal, recovery and a fine within the legal multiple of the loss."""
+    from minsheng.medical import supervision
+    from minsheng.medical.models import SupervisionCase
+
+    with unit_of_work() as session:
+        case = session.get(SupervisionCase, case_id)
+        if case is None or not principal.scope.allows(case.region_code):
+            raise NotFound("监管案件 / case", case_id)
+        decided = supervision.decide_case(
+            session, case_id, refused_fen=body.refused_fen, recovered_fen=body.recovered_fen,
+            fine_multiple=body.fine_multiple, on=body.decided_on, actor=principal.login,
+        )  # fmt: skip
+        return _case_out(decided)
