@@ -379,13 +379,17 @@ def test_withdrawals_retirement_rent_and_review(engine: Engine) -> None:
     decision = service.withdraw(
         engine, account_id=old_account, trigger="retirement", applied_on=date(2022, 4, 1), actor=ACTOR
     )
-    assert (
-        decision["status"] == "approved"
-        and decision["approved_fen"] == 12 * 144_000
-        and decision["closes_account"]
-    )
+    # Closing pays the interest to date: the year to 30 June 2021 (Jan–Jun deposits on the 15th held
+    # 167+136+108+77+47+16 = 551 days) and 1 July 2021 – 31 March 2022 (the opening 867 306 fen for
+    # 274 days, Jul–Dec deposits for 260+229+198+168+137+107 = 1 099 days), at 1.5 % / 360.
+    first = service.round_fen(Decimal(144_000 * 551) * Decimal("0.015") / 360)
+    second = service.round_fen(Decimal((864_000 + first) * 274 + 144_000 * 1_099) * Decimal("0.015") / 360)
+    assert (first, second) == (3_306, 16_496)
+    assert decision["status"] == "approved" and decision["closes_account"]
+    assert decision["approved_fen"] == 12 * 144_000 + first + second
     with unit_of_work(engine) as session:
-        assert session.get(Account, old_account).state == "closed"
+        closed = session.get(Account, old_account)
+        assert (closed.state, closed.balance_fen) == ("closed", 0)
 
     not_yet = service.withdraw(
         engine, account_id=young_account, trigger="retirement", applied_on=date(2022, 4, 1), actor=ACTOR
@@ -491,7 +495,10 @@ def test_transfer_between_cities_keeps_balance_and_history(engine: Engine) -> No
     with unit_of_work(engine) as session:
         old, new = session.get(Account, account), session.get(Account, moved)
         assert (old.state, old.balance_fen) == ("closed", 0)
-        assert (new.centre_code, new.balance_fen, new.state) == ("150200", 6 * 144_000, "normal")
+        # The move settles the interest: the year to 30 June 2022 (551 deposit-days as above) and 1–9 July.
+        first = service.round_fen(Decimal(144_000 * 551) * Decimal("0.015") / 360)
+        second = service.round_fen(Decimal((864_000 + first) * 9) * Decimal("0.015") / 360)
+        assert (new.centre_code, new.balance_fen, new.state) == ("150200", 864_000 + first + second, "normal")
         statement = service.statement(session, moved)
     kinds = [e["kind"] for e in statement["entries"]]
     assert kinds.count("deposit") == 6 and "transfer_out" in kinds and "transfer_in" in kinds

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from minsheng import credit_code, regions
@@ -598,15 +598,19 @@ def contribution_months(session: Session, account: Account, before: date) -> tup
 # ---- interest -----------------------------------------------------------------------------------
 
 
-def interest_for_year(session: Session, account: Account, year: int) -> tuple[int, Decimal, parameters.Used]:
-    """Interest of the year ending 30 June `year` on the daily balances (积数), before rounding too."""
+def interest_for_year(
+    session: Session, account: Account, year: int, until: date | None = None
+) -> tuple[int, Decimal, parameters.Used]:
+    """Interest of the year ending 30 June `year` on the daily balances (积数), before rounding too;
+    with `until`, only the days before it (the interest settled when an account closes or moves)."""
     start, end = date(year - 1, 7, 1), date(year, 6, 30)
+    if until is not None:
+        end = min(end, until - timedelta(days=1))
     rate = parameters.value("housing_fund.deposit_interest_rate", end, account.region_code)
-    opening = session.scalar(
-        select(Entry.balance_after_fen)
-        .where(Entry.account_id == account.id, Entry.posted_on < start)
-        .order_by(Entry.posted_on.desc(), Entry.id.desc())
-        .limit(1)
+    opening = session.scalar(  # a sum, not a stored balance: interest is dated 30 June whenever it is posted
+        select(func.coalesce(func.sum(Entry.amount_fen), 0)).where(
+            Entry.account_id == account.id, Entry.posted_on < start
+        )
     )
     entries = session.execute(
         select(Entry.posted_on, Entry.amount_fen)
@@ -618,14 +622,46 @@ def interest_for_year(session: Session, account: Account, year: int) -> tuple[in
         )
         .order_by(Entry.posted_on, Entry.id)
     ).all()
-    balance, day, product = opening or 0, start, 0
+    balance, day, product = int(opening or 0), start, 0
     for posted_on, amount in entries:
         product += balance * (posted_on - day).days
         balance, day = balance + amount, posted_on
-    product += balance * ((end - day).days + 1)
+    product += balance * max((end - day).days + 1, 0)
     day_count = parameters.value("housing_fund.interest_day_count", end, account.region_code)
     exact = Decimal(product) * rate.value / day_count.value
     return round_fen(exact), exact, rate
+
+
+def _interest_year(day: date) -> int:
+    """The interest year (ending 30 June) a day falls in."""
+    return day.year if day <= date(day.year, 6, 30) else day.year + 1
+
+
+def settle_interest(session: Session, account: Account, on: date) -> int:
+    """Credit every interest year not yet credited, the current one up to the day before `on`
+    (销户/转移结息); returns the interest posted."""
+    credited = set(
+        session.scalars(select(Entry.period).where(Entry.account_id == account.id, Entry.kind == "interest"))
+    )
+    total = 0
+    for year in range(_interest_year(account.opened_on), _interest_year(on) + 1):
+        if str(year) in credited:
+            continue
+        current = year == _interest_year(on)
+        interest, _, rate = interest_for_year(session, account, year, until=on if current else None)
+        if interest > 0:
+            posted_on = on if current else date(year, 6, 30)
+            _post(
+                session,
+                account,
+                kind="interest",
+                amount_fen=interest,
+                on=posted_on,
+                period=str(year),
+                reference=rate.name,
+            )
+            total += interest
+    return total
 
 
 def credit_interest(engine: Engine | None, *, year: int, actor: str, centre_code: str | None = None) -> dict:
@@ -1281,7 +1317,7 @@ def withdraw(
         days = parameters.value("housing_fund.withdrawal_decision_days", applied_on, region)
         reasons: list[dict] = []
         status, approved = "pending_review", 0
-        full = account.balance_fen
+        full = account.balance_fen  # plus the interest to date when the account closes (below)
         wanted = amount_fen if amount_fen is not None else full
 
         if trigger == "retirement":
@@ -1412,6 +1448,8 @@ def withdraw(
                 )
             )
         closing = status == "approved" and bool(closes.value) and approved == full
+        if closing:  # 销户结息: the interest to date is paid out with the balance
+            approved += settle_interest(session, account, applied_on)
         withdrawal = Withdrawal(
             account_id=account.id,
             trigger=trigger,
@@ -1491,6 +1529,7 @@ def transfer(
                 "转入单位不在转入地中心",
                 "the new employer is not at that centre",
             )
+        settle_interest(session, source, on)
         amount = source.balance_fen
         target = Account(
             account_number=uuid.uuid4().hex[:20],
@@ -1713,7 +1752,7 @@ def dashboard(session: Session, scope: RegionScope, as_of: date) -> list[dict]:
             }
         return rows[code]
 
-    from sqlalchemy import case, func
+    from sqlalchemy import case
 
     for code, count, normal, balance in session.execute(
         select(
