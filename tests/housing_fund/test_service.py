@@ -144,6 +144,23 @@ def test_deposits_deferral_and_make_up(engine: Engine) -> None:
             session, session.get(Account, account), date(2022, 12, 20)
         )
     assert months == 11 and len(deferred) == 6
+    # So the staff may borrow during the deferral as if the deposits had been paid.
+    loan = service.issue_loan(
+        engine,
+        account_id=account,
+        principal_fen=5_000_000,
+        months=120,
+        method="equal_instalment",
+        home="first",
+        issue_date=date(2022, 12, 20),
+        monthly_income_fen=600_000,
+        actor=ACTOR,
+    )
+    with unit_of_work(engine) as session:
+        history = {c["check"]: c for c in session.get(Loan, loan).assessment["checks"]}[
+            "contribution_history"
+        ]
+    assert history["passed"] and "缓缴期 6 个月" in history["zh"]
 
     with pytest.raises(DomainError):  # not before the period ends
         service.make_up_deposits(engine, deferral, posted_on=date(2022, 12, 20), actor=ACTOR)
