@@ -33,12 +33,26 @@ def _persons_by_banner(session: Session, scope: RegionScope) -> list[tuple[str, 
 
     Two indexed queries rather than one filter on COALESCE(household banner, residence), which no
     index can answer."""
-    in_households = session.execute(
-        select(Household.banner_code, func.count(Person.id))
-        .join(Person, Person.household_id == Household.id)
-        .where(scope.where(Household.banner_code), Person.death_date.is_(None))
-        .group_by(Household.banner_code)
-    ).all()
+    if regions.get(scope.code).level == "banner":  # few households: reach their members by index
+        in_households = session.execute(
+            select(Household.banner_code, func.count(Person.id))
+            .join(Person, Person.household_id == Household.id)
+            .where(scope.where(Household.banner_code), Person.death_date.is_(None))
+            .group_by(Household.banner_code)
+        ).all()
+    else:  # a league or the region: one pass over persons, grouped by household, then to banners
+        members = (
+            select(Person.household_id, func.count().label("members"))
+            .where(Person.household_id.is_not(None), Person.death_date.is_(None))
+            .group_by(Person.household_id)
+            .subquery()
+        )
+        in_households = session.execute(
+            select(Household.banner_code, func.sum(members.c.members))
+            .join(members, members.c.household_id == Household.id)
+            .where(scope.where(Household.banner_code))
+            .group_by(Household.banner_code)
+        ).all()
     alone = session.execute(
         select(Person.residence_region, func.count())
         .where(
@@ -99,7 +113,7 @@ def build(session: Session, scope: RegionScope, today: date) -> Dashboard:
     persons: dict[str, int] = {}
     for code, count in _persons_by_banner(session, scope):
         key = area_of(code)
-        persons[key] = persons.get(key, 0) + count
+        persons[key] = persons.get(key, 0) + int(count)  # SUM is a decimal on PostgreSQL
     area_rows = [
         {
             "code": a.code,
