@@ -108,3 +108,26 @@ def test_cli_lists_the_month_and_the_coverage(engine, tmp_path):
     assert "巴彦淖尔市" in result.output and "17,419,000" in result.output
     bad = runner.invoke(cli_app, ["insurance", "pension-starts", "--month", "2023-13"])
     assert bad.exit_code != 0
+
+
+def test_pages_show_the_dashboard_the_starts_and_the_record(engine):
+    with unit_of_work() as session:
+        farmer = register(session, date(1963, 9, 12))
+        resident_years(session, farmer, range(2009, 2024))
+        short = register(session, date(1963, 9, 2), name="李桂兰", sex="F")
+        resident_years(session, short, range(2012, 2024))
+        register(session, date(1990, 1, 1), name="赵六")
+    client = client_as(role="auditor", scope="150000")
+    dashboard = client.get("/insurance", params={"year": 2023})
+    assert dashboard.status_code == 200, dashboard.text
+    assert "巴彦淖尔市" in dashboard.text and "66.67%" in dashboard.text  # 2 of 3 eligible insured
+    assert 'id="insurance-coverage"' in dashboard.text and "17,419,000" in dashboard.text
+    starts = client.get("/insurance/pension-starts", params={"month": "2023-10"})
+    assert "魏延年" in starts.text and "138.61" in starts.text and "35.61" in starts.text
+    assert "李桂兰" in starts.text and "600.00" in starts.text  # three years of arrears offered
+    uninsured = client.get("/insurance/uninsured", params={"year": 2023})
+    assert "赵六" in uninsured.text and "魏延年" not in uninsured.text
+    record = client.get(f"/insurance/persons/{farmer}")
+    assert record.status_code == 200 and "国发〔2014〕8号" in record.text and "÷ 139" in record.text
+    outside = client_as(role="auditor", scope="150100").get(f"/insurance/persons/{farmer}")
+    assert outside.status_code == 404

@@ -48,6 +48,9 @@ def create_app() -> FastAPI:
     from minsheng.insurance.api import router as insurance_router
 
     app.include_router(insurance_router, prefix="/api")
+    from minsheng.insurance.views import router as insurance_pages
+
+    app.include_router(insurance_pages)
     from minsheng import web
 
     web.install(app)  # pages at /, static files, session cookie
