@@ -70,6 +70,8 @@ def test_dashboard_shows_spending_by_tier_and_the_low_income_rate(settled):
     assert "赤峰市" in page.text and "81,900.00" in page.text and "23,118.88" in page.text
     # (81 900 + 23 118.88 + 15 386.78) / 140 000 = 86.0 %, above the 75 % goal
     assert "86.0%" in page.text
+    # the league's one living registered person is insured: participation 100 %
+    assert 'id="enrolment"' in page.text and "100.0%" in page.text
 
 
 def test_claim_page_shows_the_reasons_and_is_scoped(settled):

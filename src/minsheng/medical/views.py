@@ -24,6 +24,7 @@ from minsheng.medical.models import (
 )
 from minsheng.medical.parameters import value_at
 from minsheng.medical.supervision import RULES
+from minsheng.registry.models import Person
 from minsheng.security.principal import Principal
 from minsheng.store.db import unit_of_work
 from minsheng.web import nav
@@ -81,6 +82,16 @@ def medical_home(request: Request, year: int = 2024, principal: Principal = Depe
             .order_by(SupervisionCase.id.desc())
             .limit(10)
         ).all()
+        # the living residents of the registry per league: the base of the participation rate
+        residents: dict[str, int] = {}
+        for region_code, count in session.execute(
+            select(Person.residence_region, func.count())
+            .where(Person.death_date.is_(None), scope.where(Person.residence_region))
+            .group_by(Person.residence_region)
+        ).all():
+            if regions.exists(region_code):
+                league = regions.league_of(region_code).code
+                residents[league] = residents.get(league, 0) + count
     goal = value_at("medical.low_income.inpatient_reimbursement_goal", date(year, 12, 31))
     coverage_goal = value_at("medical.coverage.goal", date(year, 12, 31))
     leagues = [
@@ -111,7 +122,8 @@ def medical_home(request: Request, year: int = 2024, principal: Principal = Depe
                     "persons": e[1],
                     "assisted": e[2] or 0,
                     "subsidy": e[3] or 0,
-                    "population": regions.get(e[0]).population_2020 if regions.exists(e[0]) else None,
+                    "residents": residents.get(e[0], 0),
+                    "rate": (e[1] / residents[e[0]]) if residents.get(e[0]) else None,
                 }
                 for e in enrolled
             ],
