@@ -71,6 +71,8 @@ def main() -> None:
         "seekers matched",
         "generate s",
         "match s",
+        "match CPU s",
+        "load avg",
         "target s",
         "peak RSS GB",
     ):
