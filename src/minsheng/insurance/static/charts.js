@@ -15,7 +15,7 @@
     yAxis: { type: "value", min: 0, max: 100 },
     series: [{
       name: data.labels.rate, type: "bar", data: data.rates,
-      markLine: { symbol: "none", data: [{ yAxis: data.target, name: data.labels.target }], label: { formatter: data.labels.target + " {c}%" } }
+      markLine: { symbol: "none", data: [{ yAxis: data.target, name: data.labels.target }], label: { position: "insideEndTop", formatter: data.labels.target + " {c}%" } }
     }]
   });
   element.dataset.ready = "1";
