@@ -149,6 +149,17 @@ def test_status_education_and_tags_fit_the_age(small: dict) -> None:
     assert m.filter(pl.col("disability_grade").is_not_null() & pl.col("disability_type").is_null()).is_empty()
     assert m["adl_items_lost"].is_between(0, 6).all()
     assert m.filter(tags.list.contains("migrant_worker") & (pl.col("hukou") != "rural")).is_empty()
+    # A zero-employment household: urban, someone unemployed, nobody of working age in work.
+    living = pl.col("death_date").is_null() & age.is_between(16, 59)
+    working = pl.col("employment_status").is_in(["employed", "self_employed", "farming"]) & living
+    per_household = m.group_by("household_id").agg(
+        tagged=tags.list.contains("zero_employment_household").any(),
+        unemployed=((pl.col("employment_status") == "unemployed") & living).any(),
+        working=working.any(),
+        urban=(pl.col("hukou") == "urban").all(),
+    )
+    zero = per_household.filter("tagged")
+    assert zero.height > 0 and zero["unemployed"].all() and zero["urban"].all() and not zero["working"].any()
     dead = m.filter(pl.col("death_date").is_not_null())
     assert dead.height > 0
     assert (dead["death_date"] <= AS_OF).all() and (dead["death_date"] > dead["birth_date"]).all()

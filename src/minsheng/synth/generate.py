@@ -652,8 +652,11 @@ def generate_banner(banner_index: int, persons: int, seed: int, as_of: date) -> 
     employed_like = np.isin(status, [EMP["employed"], EMP["farming"], EMP["self_employed"]])
     working_age = (years >= 16) & (years < 60) & (status != EMP["student"]) & alive
     household_workers = np.add.reduceat((working_age & employed_like).astype(np.int64), start)
-    household_working_age = np.add.reduceat(working_age.astype(np.int64), start)
-    zero_employment = (household_working_age > 0) & (household_workers == 0) & hukou_urban
+    # 零就业家庭: urban, no working-age member in work, and someone able and looking (unemployed).
+    household_unemployed = np.add.reduceat(
+        (working_age & (status == EMP["unemployed"])).astype(np.int64), start
+    )
+    zero_employment = (household_unemployed > 0) & (household_workers == 0) & hukou_urban
     alleviated_p = np.where(
         hukou_urban, 0.0, cal.POVERTY_ALLEVIATED_SHARE_RURAL * np.clip(1.6 - prosperity, 0.2, 2.0)
     )
