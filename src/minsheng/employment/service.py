@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
 import pyarrow as pa
@@ -377,16 +378,16 @@ VACANCY_SCHEMA = pa.schema(
 )
 
 
-def seeker_row(seeker: JobSeeker, block: int = 0) -> dict[str, Any]:
+def seeker_row(seeker: JobSeeker, block: int = 0, groups: list[str] | None = None) -> dict[str, Any]:
     return {
         "seeker_id": seeker.id,
         "banner_code": seeker.banner_code,
-        "league_code": regions.league_of(seeker.banner_code).code,
+        "league_code": _league(seeker.banner_code),
         "skills_mask": vocab.skills_mask(seeker.skills),
         "desired_occupation": seeker.desired_occupation,
         "education_rank": vocab.EDUCATION_RANK.get(seeker.education or "none", 0),
         "expected_pay_fen": seeker.expected_pay_fen,
-        "priority_level": priority_level(seeker.key_groups),
+        "priority_level": priority_level(seeker.key_groups if groups is None else groups),
         "match_block": block,
     }
 
@@ -395,7 +396,7 @@ def vacancy_row(vacancy: Vacancy, block: int = 0) -> dict[str, Any]:
     return {
         "vacancy_id": vacancy.id,
         "banner_code": vacancy.banner_code,
-        "league_code": regions.league_of(vacancy.banner_code).code,
+        "league_code": _league(vacancy.banner_code),
         "skills_mask": vocab.skills_mask(vacancy.skills),
         "skill_count": len(vacancy.skills),
         "occupation": vacancy.occupation,
@@ -453,31 +454,61 @@ def match_vacancies(
 ) -> list[Match]:
     """人岗匹配 — the open vacancies of the region ranked for one seeker, each with its reasons."""
     seeker = get_seeker(session, scope, seeker_id)
-    seeker.key_groups = derive_groups(session, session.get(Person, seeker.person_id))
-    vacancies = {v.id: v for v in session.scalars(select(Vacancy).where(*_open_vacancy_filter(today)))}
-    if not vacancies:
+    groups = derive_groups(session, session.get(Person, seeker.person_id))  # fresh, not written back
+    # only the columns the rule reads: a region's open vacancies are many, the top ones few
+    candidates = session.execute(
+        select(
+            Vacancy.id,
+            Vacancy.banner_code,
+            Vacancy.skills,
+            Vacancy.occupation,
+            Vacancy.education_min,
+            Vacancy.pay_max_fen,
+        ).where(*_open_vacancy_filter(today))
+    ).all()
+    if not candidates:
         return []
     rows = run_match(
-        [seeker_row(seeker)],
-        [vacancy_row(v) for v in vacancies.values()],
+        [seeker_row(seeker, groups=groups)],
+        [
+            {
+                "vacancy_id": vacancy_id,
+                "banner_code": banner,
+                "league_code": _league(banner),
+                "skills_mask": vocab.skills_mask(skills),
+                "skill_count": len(skills),
+                "occupation": occupation,
+                "education_min_rank": vocab.EDUCATION_RANK.get(education_min, 0),
+                "pay_max_fen": pay_max_fen,
+                "match_block": 0,
+            }
+            for vacancy_id, banner, skills, occupation, education_min, pay_max_fen in candidates
+        ],
         rank_by="seeker",
         top_n=_top_n(today, top_n),
         today=today,
     )
-    employers = {
-        e.id: e
-        for e in session.scalars(
-            select(EmployingUnit).where(EmployingUnit.id.in_({v.employer_id for v in vacancies.values()}))
-        )
+    chosen = {
+        vacancy.id: (vacancy, employer)
+        for vacancy, employer in session.execute(
+            select(Vacancy, EmployingUnit)
+            .join(EmployingUnit, EmployingUnit.id == Vacancy.employer_id)
+            .where(Vacancy.id.in_([row["vacancy_id"] for row in rows]))
+        ).all()
     }
     matches = []
     for row in rows:
-        match, vacancy = _match(row, today), vacancies[row["vacancy_id"]]
+        match, (vacancy, employer) = _match(row, today), chosen[row["vacancy_id"]]
         match.title, match.banner_code = vacancy.title, vacancy.banner_code
-        match.employer_name = employers[vacancy.employer_id].name
+        match.employer_name = employer.name
         match.pay_min_fen, match.pay_max_fen = vacancy.pay_min_fen, vacancy.pay_max_fen
         matches.append(match)
     return matches
+
+
+@cache
+def _league(banner_code: str) -> str:
+    return regions.league_of(banner_code).code
 
 
 def match_seekers(
