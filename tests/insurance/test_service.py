@@ -14,6 +14,7 @@ from minsheng.api.errors import DomainError
 from minsheng.insurance import service
 from minsheng.insurance.models import Enrolment, PensionAward
 from minsheng.insurance.schemas import EnrolmentIn, FacilityIn, WorkInjuryIn
+from minsheng.medical.models import Enrolment as MedicalEnrolment
 from minsheng.security.scope import RegionScope
 from minsheng.store.db import unit_of_work
 
@@ -164,6 +165,17 @@ def test_coverage_by_league_with_the_gap_to_95_and_the_uninsured(engine):
         ]
         register(session, date(2010, 1, 1), employment_status="student")  # under 16: not counted
         register(session, date(2005, 1, 1), employment_status="student")  # a student: not counted
+        for person in covered[:2]:  # the medical module's enrolment, counted beside the seeds' figure
+            session.add(
+                MedicalEnrolment(
+                    person_id=person,
+                    year=2023,
+                    insurance_type="resident",
+                    person_type="resident",
+                    pool_region="150800",
+                    enrolled_on=date(2023, 1, 1),
+                )
+            )
         pensioner = register(session, date(1945, 1, 1))  # 60 at launch: drawing since, covered by the award
         _enrol(session, person_id=pensioner, year=2009, status="receiving", months_paid=0)
     with unit_of_work(engine) as session:
@@ -179,7 +191,10 @@ def test_coverage_by_league_with_the_gap_to_95_and_the_uninsured(engine):
         assert bayannur["persons_to_enrol"] == 1  # 0.95 × 10 − 9 = 0.5 → one more person
         assert (hohhot["eligible"], hohhot["pension"], hohhot["pension_rate"]) == (1, 0, Decimal(0))
         assert report["region"]["eligible"] == 11
-        assert {s["scheme"] for s in report["seeds"]} >= {"pension", "work_injury", "unemployment"}
+        seeds = {s["scheme"]: s for s in report["seeds"]}
+        assert set(seeds) == {"pension", "work_injury", "unemployment", "medical"}
+        assert seeds["medical"]["synthetic"] == report["region"]["medical"] == 2
+        assert seeds["pension"]["seed_2023"] == 17_419_000 and seeds["pension"]["synthetic"] == 9
         listing = service.uninsured(session, 2023, as_of)
         assert {p["person_id"] for p in listing["persons"]} == set(uninsured)
         assert {row["code"]: row["count"] for row in listing["by_banner"]} == {"150102": 1, BAYANNUR: 1}

@@ -67,6 +67,7 @@ COVERAGE_COLUMNS: list[Column] = [
     ("work_injury", "工伤保险参保人数", "work-injury insured"),
     ("unemployment", "失业保险参保人数", "unemployment insured"),
     ("employed", "就业人数", "employed"),
+    ("medical", "基本医疗保险参保人数", "basic medical insured"),
 ]
 STARTS_COLUMNS: list[Column] = [
     ("person_id", "人员编号", "person id"),

@@ -32,6 +32,7 @@ from minsheng.insurance.models import (
     WorkInjuryCase,
 )
 from minsheng.insurance.schemas import EnrolmentIn, FacilityIn, WorkInjuryIn
+from minsheng.medical.models import Enrolment as MedicalEnrolment
 from minsheng.money import yuan_to_fen
 from minsheng.registry.models import Person
 from minsheng.security.scope import REGION_WIDE, RegionScope
@@ -582,6 +583,8 @@ def coverage(session: Session, year: int, as_of: date, scope: RegionScope = REGI
     of the work-injury and unemployment insured beside the employed; the seeds' 2023 figures beside."""
     one = lambda condition: func.sum(case((condition, 1), else_=0))  # noqa: E731
     eligible = _eligible_filter(as_of)
+    # basic medical enrolment is the medical module's; counted here beside the seeds' 21.6 M
+    medical = exists().where(MedicalEnrolment.person_id == Person.id, MedicalEnrolment.year == year)
     rows = session.execute(
         select(
             Person.residence_region,
@@ -593,6 +596,7 @@ def coverage(session: Session, year: int, as_of: date, scope: RegionScope = REGI
             one(_covered(year, ("work_injury",))),
             one(_covered(year, ("unemployment",))),
             one(and_(eligible, Person.employment_status == "employed")),
+            one(medical),
         )
         .where(scope.where(Person.residence_region))
         .group_by(Person.residence_region)
@@ -606,6 +610,7 @@ def coverage(session: Session, year: int, as_of: date, scope: RegionScope = REGI
         "work_injury",
         "unemployment",
         "employed",
+        "medical",
     )
     banners: dict[str, dict[str, int]] = {}
     for code, *counts in rows:
