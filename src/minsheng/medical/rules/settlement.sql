@@ -13,8 +13,12 @@
 --   rounding is applied to cumulative values, so the shares telescope to the rounded annual total exactly.
 -- Rounding is half up (四舍五入) and explicit: (x × ratio_ppm + 500 000) // 1 000 000 on non-negative BIGINTs.
 --
+-- The basic deductible applies per stay (per claim); the 大病 and aid deductibles per year. A reversal
+-- subtracts a claim from the accumulators; claims settled after it keep their amounts (refund, not re-run).
+--
 -- Inputs: claims, enrolment, institutions, filings, accumulators (prior, per person and year),
--- parameters (long form: name, region, dates, dimension columns, value; region overrides resolved).
+-- medical_params (long form from the policy loader: name, league, dates, dimension columns, value; money
+-- in fen, ratios exact decimals, region overrides resolved; see medical.parameters).
 
 WITH params AS (
     SELECT
