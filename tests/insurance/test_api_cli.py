@@ -76,6 +76,12 @@ def test_officer_sees_the_start_list_enrols_and_exports(engine):
     record = client.get(f"/api/insurance/persons/{farmer}", params={"as_of": "2023-11-01"})
     assert record.json()["award"]["monthly_fen"] == 13_861 and record.json()["pension"]["eligible"]
     assert client.get(f"/api/insurance/persons/{outsider}").status_code == 404
+    years = client.get(
+        f"/api/insurance/persons/{farmer}/contribution-years",
+        params={"scheme": "resident_pension", "on": "2023-12-31"},
+    )
+    assert years.json()["years"] == "15.00"
+    assert client.get(f"/api/insurance/persons/{outsider}/contribution-years").status_code == 404
 
     coverage = client.get("/api/insurance/coverage", params={"year": 2023})
     assert [league["code"] for league in coverage.json()["leagues"]] == ["150800"]
