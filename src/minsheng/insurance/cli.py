@@ -356,5 +356,5 @@ def synth(
     table = Table(title="合成参保数据 synthetic insurance data")
     for key in done.as_dict():
         table.add_column(key, justify="right")
-    table.add_row(*(f"{v:,}" if isinstance(v, int) else str(v) for v in done.as_dict().values()))
+    table.add_row(*(f"{v:,}" if isinstance(v, int) else f"{v:.1f}" for v in done.as_dict().values()))
     console.print(table)
