@@ -51,6 +51,7 @@ def test_generate_writes_linked_plausible_rows_and_the_cli_reads_them(engine, tm
             )
     counts = synth.generate(engine, AS_OF, seed=3)
     assert counts["seekers"] == 6 and counts["employers"] >= 12 and counts["work_relief_projects"] == 3
+    assert counts["retention_refunds"] == counts["employers"]  # last year's decisions, by the refund rule
     with unit_of_work() as session:
         codes = session.scalars(select(EmployingUnit.credit_code)).all()
         assert all(credit_code.is_valid(c) for c in codes)

@@ -330,13 +330,79 @@ def generate(engine: Engine, as_of: date, seed: int = 7) -> dict[str, int]:
             session.execute(insert(UnemploymentRegistration), registrations)
 
         projects, workers = _work_relief(session, rng, persons, as_of)
+        refunds = _retention_refunds(session, rng, [e[0] for e in employers], as_of)
     return {
         "employers": len(employer_rows),
         "vacancies": len(vacancy_rows),
         "seekers": len(seeker_rows),
         "work_relief_projects": projects,
         "work_relief_workers": workers,
+        "retention_refunds": refunds,
     }
+
+
+def _retention_refunds(session, rng: np.random.Generator, employer_ids: list[int], as_of: date) -> int:
+    """Last year's refund decisions for the new employers, through the refund rule; some shed staff."""
+    from minsheng.employment import service
+    from minsheng.employment.models import RetentionRefund
+
+    if not employer_ids:
+        return 0
+    employers = session.execute(
+        select(
+            EmployingUnit.id,
+            EmployingUnit.banner_code,
+            EmployingUnit.enterprise_type,
+            EmployingUnit.declared_size,
+        ).where(EmployingUnit.id.in_(employer_ids))
+    ).all()
+    n = len(employers)
+    start = np.maximum(3, rng.lognormal(3.2, 1.1, n)).astype(np.int32)
+    lost = (
+        start * np.where(rng.random(n) < 0.12, rng.uniform(0.06, 0.3, n), rng.uniform(0, 0.05, n))
+    ).astype(np.int32)
+    end = np.maximum(0, start - lost).astype(np.int32)
+    # unemployment insurance ≈ 1 % of a 5 000-yuan wage base a month for each insured employee
+    contributions = (start.astype(np.int64) * 12 * 5_000 * rng.uniform(0.8, 1.2, n)).astype(np.int64)
+    months = np.where(rng.random(n) < 0.05, rng.integers(6, 12, n), 12).astype(np.int32)
+    table = pa.table(
+        {
+            "employer_id": np.array([e[0] for e in employers], dtype=np.int64),
+            "banner_code": pa.array([e[1] for e in employers]),
+            "enterprise_type": pa.array([e[2] for e in employers]),
+            "declared_size": pa.array([e[3] for e in employers], pa.string()),
+            "contributions_fen": contributions,
+            "months_paid": months,
+            "insured_at_start": start,
+            "insured_at_end": end,
+            "average_insured": ((start + end) // 2).astype(np.int32),
+        }
+    )
+    year = as_of.year - 1
+    rows = service.assess_refunds(table, date(year, 12, 31))
+    session.execute(
+        insert(RetentionRefund),
+        [
+            {
+                "employer_id": r["employer_id"],
+                "year": year,
+                "contributions_fen": r["contributions_fen"],
+                "months_paid": r["months_paid"],
+                "insured_at_start": r["insured_at_start"],
+                "insured_at_end": r["insured_at_end"],
+                "average_insured": r["average_insured"],
+                "size": r["size"],
+                "layoff_rate": r["layoff_rate"],
+                "eligible": r["eligible"],
+                "refund_fen": r["refund_fen"],
+                "reasons": r["reasons"],
+                "decided_on": date(as_of.year, 3, 31),
+                "officer": "synth",
+            }
+            for r in rows
+        ],
+    )
+    return len(rows)
 
 
 def _work_relief(session, rng: np.random.Generator, persons: int, as_of: date) -> tuple[int, int]:
@@ -372,7 +438,8 @@ def _work_relief(session, rng: np.random.Generator, persons: int, as_of: date) -
         )
         n_workers = int(workers_per_project * float(rng.uniform(0.6, 1.4)))
         months = max(1, (as_of.year - starts_on.year) * 12 + as_of.month - starts_on.month)
-        daily_fen = max(10_000, int(central_fen * target_share / (n_workers * months * 22)))
+        # wages so far reach the target share: the last month is not yet due, about 20.5 days a month
+        daily_fen = max(10_000, int(central_fen * target_share / (n_workers * max(1, months - 1) * 20.5)))
         worker_rows = [
             {
                 "project_id": project_id,
