@@ -56,7 +56,7 @@ def run_batch(
     threads: int | None = None,
     memory_limit: str | None = None,
     progress: bool = True,
-    verify_units: bool = True,
+    distinct_keys: bool = False,
 ) -> BatchReport:
     """Determine every unit of `source` (a snapshot folder with `<table>.parquet`, or Arrow tables).
 
@@ -112,9 +112,8 @@ def run_batch(
                     f"WHERE {PARTITION_KEY} >= {start} AND {PARTITION_KEY} < {end}"
                 ).fetchall()
             execute(connection, ordered, params, as_of)
-            if verify_units:
-                for rule in ordered:
-                    check_units(connection, rule)
+            for rule in ordered:
+                check_units(connection, rule, distinct_keys)
             report.phases["determine"] = report.phases.get("determine", 0.0) + time.perf_counter() - phase
             phase = time.perf_counter()
             for name in wanted:

@@ -14,13 +14,10 @@ WITH agg AS (
     CAST(SUM(CASE WHEN alive THEN property_fen ELSE 0 END) AS BIGINT) AS property_fen,
     CAST(SUM(CASE WHEN alive THEN transfer_fen ELSE 0 END) AS BIGINT) AS transfer_fen,
     CAST(SUM(CASE WHEN alive THEN other_fen ELSE 0 END) AS BIGINT) AS other_fen,
-    CAST(SUM(CASE WHEN alive THEN basic_pension_fen + preferential_fen + assistance_fen ELSE 0 END)
-         AS BIGINT) AS excluded_income_fen,
+    CAST(SUM(CASE WHEN alive THEN excluded_income_fen ELSE 0 END) AS BIGINT) AS excluded_income_fen,
     CAST(SUM(CASE WHEN alive THEN maintenance_paid_fen ELSE 0 END) AS BIGINT) AS maintenance_paid_fen,
-    CAST(SUM(CASE WHEN alive THEN disability_rigid_fen + illness_rigid_fen ELSE 0 END) AS BIGINT)
-      AS rigid_expense_deduction_fen,
-    CAST(SUM(CASE WHEN alive THEN disability_rigid_fen + illness_rigid_fen + education_fen
-                                  + medical_self_pay_fen ELSE 0 END) AS BIGINT) AS rigid_spending_fen
+    CAST(SUM(CASE WHEN alive THEN rigid_expense_deduction_fen ELSE 0 END) AS BIGINT) AS rigid_expense_deduction_fen,
+    CAST(SUM(CASE WHEN alive THEN rigid_spending_fen ELSE 0 END) AS BIGINT) AS rigid_spending_fen
   FROM member_facts
   GROUP BY household_id
 ),

@@ -36,17 +36,22 @@ SELECT
   m.banner_code,
   m.hukou,
   m.relationship_to_head,
-  m.birth_date,
   m.age,
   m.disability_type,
   m.disability_grade,
   m.serious_illness,
   m.adl_items_lost,
-  m.tags,
+  -- the orphan tags as flags: later rules never copy the tag lists
+  COALESCE(ARRAY_CONTAINS(m.tags, 'orphan'), FALSE) AS orphan_tag,
+  COALESCE(ARRAY_CONTAINS(m.tags, 'unsupported_child'), FALSE) AS unsupported_child_tag,
+  COALESCE(ARRAY_CONTAINS(m.tags, 'institutional_care'), FALSE) AS institutional_care_tag,
   m.wages_fen, m.business_fen, m.property_fen, m.transfer_fen, m.other_fen,
-  m.basic_pension_fen, m.preferential_fen, m.assistance_fen,
-  m.employment_cost_fen, m.maintenance_paid_fen, m.disability_rigid_fen, m.illness_rigid_fen,
-  m.education_fen, m.medical_self_pay_fen,
+  CAST(m.basic_pension_fen + m.preferential_fen + m.assistance_fen AS BIGINT) AS excluded_income_fen,
+  m.assistance_fen,
+  m.maintenance_paid_fen,
+  CAST(m.disability_rigid_fen + m.illness_rigid_fen AS BIGINT) AS rigid_expense_deduction_fen,
+  CAST(m.disability_rigid_fen + m.illness_rigid_fen + m.education_fen + m.medical_self_pay_fen AS BIGINT)
+    AS rigid_spending_fen,
   -- own income as 特困 counts it: the excluded categories stay out, maintenance paid out comes off
   CAST(m.wages_fen + m.business_fen + m.property_fen + m.transfer_fen + m.other_fen
        - m.maintenance_paid_fen AS BIGINT) AS own_income_fen,

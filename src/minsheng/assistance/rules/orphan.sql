@@ -10,16 +10,16 @@ WITH judged AS (
     f.hukou,
     f.age,
     f.alive,
-    CASE WHEN COALESCE(ARRAY_CONTAINS(f.tags, 'orphan'), FALSE) THEN 'orphan'
-         WHEN COALESCE(ARRAY_CONTAINS(f.tags, 'unsupported_child'), FALSE) THEN 'unsupported_child'
+    CASE WHEN f.orphan_tag THEN 'orphan'
+         WHEN f.unsupported_child_tag THEN 'unsupported_child'
     END AS category,
-    CASE WHEN COALESCE(ARRAY_CONTAINS(f.tags, 'institutional_care'), FALSE) THEN 'centralised'
+    CASE WHEN f.institutional_care_tag THEN 'centralised'
          ELSE 'dispersed' END AS care,
     p.orphan_age_below AS age_below,
     CAST(CASE
-      WHEN COALESCE(ARRAY_CONTAINS(f.tags, 'orphan'), FALSE)
-       AND COALESCE(ARRAY_CONTAINS(f.tags, 'institutional_care'), FALSE) THEN p.orphan_allowance_centralised_fen
-      WHEN COALESCE(ARRAY_CONTAINS(f.tags, 'orphan'), FALSE) THEN p.orphan_allowance_dispersed_fen
+      WHEN f.orphan_tag
+       AND f.institutional_care_tag THEN p.orphan_allowance_centralised_fen
+      WHEN f.orphan_tag THEN p.orphan_allowance_dispersed_fen
       ELSE FLOOR(p.orphan_allowance_dispersed_fen * p.unsupported_child_allowance_share + 0.5)
     END AS BIGINT) AS allowance_standard_fen,
     f.assistance_fen AS recorded_assistance_fen,
@@ -28,7 +28,7 @@ WITH judged AS (
       AS dibao_share_fen,
     COALESCE(f.person_data_complete AND p.orphan_allowance_dispersed_fen IS NOT NULL, FALSE) AS data_complete,
     f.child AS under_age,
-    COALESCE(ARRAY_CONTAINS(f.tags, 'orphan') OR ARRAY_CONTAINS(f.tags, 'unsupported_child'), FALSE)
+    f.orphan_tag OR f.unsupported_child_tag
       AS orphan_or_unsupported
   FROM member_facts AS f
   CROSS JOIN run AS r

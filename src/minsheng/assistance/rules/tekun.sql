@@ -5,8 +5,20 @@
 -- Supporters are the other adult members of the household: the registry records no kin outside it.
 WITH facts AS (
   SELECT
-    f.*,
-    d.eligible AS household_dibao,
+    f.person_id,
+    f.household_id,
+    f.banner_code,
+    f.hukou,
+    f.age,
+    f.disability_type,
+    f.disability_grade,
+    f.adl_items_lost,
+    f.own_income_fen,
+    f.person_data_complete,
+    f.alive,
+    f.adult,
+    f.severely_disabled,
+    f.unable_to_work,
     a.assets_within_limits,
     o.eligible AS orphan_route,
     p.dibao_standard_fen,
