@@ -24,7 +24,7 @@ from rich.table import Table
 
 AS_OF = dt.date(2023, 6, 1)
 PERSONS_PER_HOUSEHOLD = 2.46  # what minsheng.synth produces for the region
-console = Console()
+console = Console(width=170)
 
 
 def snapshot(households: int, root: Path) -> Path:
