@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import func, insert, select
+from sqlalchemy import Connection, Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from minsheng import idcard
@@ -643,9 +643,10 @@ def _check_database(
 ) -> None:
     """One record per ID number: a number already registered is named with its record."""
     by_hash = {pii.blind_index(number): number for number in rows_by_number}
+    hash_of = {number: id_hash for id_hash, number in by_hash.items()}
     for household in prepared:
         for member in household.members:
-            member.id_hash = pii.blind_index(member.number)
+            member.id_hash = hash_of[member.number]
     hashes = list(by_hash)
     for chunk in _chunks(hashes, LOOKUP_CHUNK):
         if progress:
@@ -682,29 +683,80 @@ def _next_serials(session: Session, banners: Iterable[str]) -> dict[str, int]:
     return {banner: int(number[len(banner) :]) + 1 for banner, number in found.items() if number}
 
 
+def allocate_ids(connection: Connection, table: Table, count: int) -> list[int]:
+    """Primary keys for rows about to be inserted, so children can point at them without RETURNING.
+
+    PostgreSQL draws them from the table's sequence. SQLite counts on from the highest id: the caller's
+    transaction already holds SQLite's write lock (the import's audit record is written first).
+    """
+    if count == 0:
+        return []
+    if connection.dialect.name == "postgresql":
+        sequence = f"pg_get_serial_sequence('{table.name}', 'id')"
+        return list(
+            connection.execute(
+                text(f"SELECT nextval({sequence}) FROM generate_series(1, :count)"), {"count": count}
+            ).scalars()
+        )
+    highest = connection.execute(select(func.max(table.c.id))).scalar() or 0
+    return list(range(highest + 1, highest + 1 + count))
+
+
+def bulk_insert(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """COPY on PostgreSQL; elsewhere the driver's executemany of the Core insert, values converted
+    by each column type's own bind processor (what SQLAlchemy would do, minus its per-row work)."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    if connection.dialect.name == "postgresql":
+        names = ", ".join(f'"{c}"' for c in columns)
+        cursor = connection.connection.dbapi_connection.cursor()
+        with cursor, cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[c] for c in columns])
+        return
+    statement = insert(table).compile(dialect=connection.dialect, column_keys=columns)
+    if connection.dialect.paramstyle != "qmark":
+        connection.execute(insert(table), rows)
+        return
+    # The statement's own parameter order, whatever the order of the dictionaries.
+    processors = [(c, table.c[c].type.bind_processor(connection.dialect)) for c in statement.positiontup]
+    values = [
+        tuple(
+            process(row[c]) if process is not None and row[c] is not None else row[c]
+            for c, process in processors
+        )
+        for row in rows
+    ]
+    connection.exec_driver_sql(str(statement), values)
+
+
 def write_households(
     session: Session,
     households: list[PreparedHousehold],
     *,
     progress: Progress | None = None,
-    batch: int = 5000,
+    batch: int = 10_000,
 ) -> tuple[int, int]:
-    """Insert households, persons, incomes, expenses, tags and assets as executemany batches."""
+    """Insert households, persons, incomes, expenses, tags and assets in bulk (no ORM objects)."""
     connection = session.connection()
+    if connection.dialect.name == "sqlite":  # take the write lock before counting ids
+        connection.execute(text("UPDATE household SET version = version WHERE 1 = 0"))
     now = utcnow()
     serials = _next_serials(session, (h.banner_code for h in households))
     total_persons = sum(len(h.members) for h in households)
-    household_insert = insert(Household.__table__).returning(
-        Household.__table__.c.id, sort_by_parameter_order=True
-    )
-    person_insert = insert(Person.__table__).returning(Person.__table__.c.id, sort_by_parameter_order=True)
+    household_ids = iter(allocate_ids(connection, Household.__table__, len(households)))
+    person_ids = iter(allocate_ids(connection, Person.__table__, total_persons))
     for chunk in _chunks(households, batch):
-        household_rows = []
+        household_rows, person_rows, asset_rows = [], [], []
+        income_rows, expense_rows, tag_rows = [], [], []
         for h in chunk:
+            household_id = next(household_ids)
             serial = serials.get(h.banner_code, 1)
             serials[h.banner_code] = serial + 1
             household_rows.append(
                 {
+                    "id": household_id,
                     "household_number": f"{h.banner_code}{serial:0{HOUSEHOLD_SERIAL_DIGITS}d}",
                     "banner_code": h.banner_code,
                     "hukou": h.hukou,
@@ -715,16 +767,26 @@ def write_households(
                     "updated_at": now,
                 }
             )
-        household_ids = [row.id for row in connection.execute(household_insert, household_rows)]
-        person_rows, asset_rows = [], []
-        for household_id, h in zip(household_ids, chunk, strict=True):
+            asset_rows += [
+                {
+                    "household_id": household_id,
+                    "kind": a.kind,
+                    "value_fen": a.value_fen,
+                    "quantity": a.quantity,
+                    "exempt": a.exempt,
+                    "note": a.note,
+                }
+                for a in h.assets
+            ]
             for m in h.members:
-                p, parsed = m.person, idcard.parse(m.number)
+                person_id, p = next(person_ids), m.person
+                parsed = p.parsed_id
                 person_rows.append(
                     {
+                        "id": person_id,
                         "id_number_hash": m.id_hash,
-                        "id_number_cipher": pii.encrypt(m.number),
-                        "id_number_masked": idcard.mask(m.number),
+                        "id_number_cipher": pii.encrypt(parsed.number),
+                        "id_number_masked": idcard.mask(parsed.number),
                         "name": p.name,
                         "sex": parsed.sex,
                         "birth_date": parsed.birth_date,
@@ -748,53 +810,39 @@ def write_households(
                         "updated_at": now,
                     }
                 )
-            asset_rows += [
-                {
-                    "household_id": household_id,
-                    "kind": a.kind,
-                    "value_fen": a.value_fen,
-                    "quantity": a.quantity,
-                    "exempt": a.exempt,
-                    "note": a.note,
-                }
-                for a in h.assets
-            ]
-        person_ids = [row.id for row in connection.execute(person_insert, person_rows)]
-        members = [m.person for h in chunk for m in h.members]
-        income_rows, expense_rows, tag_rows = [], [], []
-        for person_id, p in zip(person_ids, members, strict=True):
-            income_rows += [
-                {
-                    "person_id": person_id,
-                    "category": i.category,
-                    "monthly_fen": i.monthly_fen,
-                    "effective_from": i.effective_from,
-                    "effective_to": None,
-                    "source": "import",
-                }
-                for i in p.incomes
-                if i.monthly_fen
-            ]
-            expense_rows += [
-                {
-                    "person_id": person_id,
-                    "category": e.category,
-                    "monthly_fen": e.monthly_fen,
-                    "effective_from": e.effective_from,
-                    "effective_to": None,
-                }
-                for e in p.expenses
-                if e.monthly_fen
-            ]
-            tag_rows += [{"person_id": person_id, "tag": t, "since": None} for t in p.tags]
-        for table, rows in (
+                income_rows += [
+                    {
+                        "person_id": person_id,
+                        "category": i.category,
+                        "monthly_fen": i.monthly_fen,
+                        "effective_from": i.effective_from,
+                        "effective_to": None,
+                        "source": "import",
+                    }
+                    for i in p.incomes
+                    if i.monthly_fen
+                ]
+                expense_rows += [
+                    {
+                        "person_id": person_id,
+                        "category": e.category,
+                        "monthly_fen": e.monthly_fen,
+                        "effective_from": e.effective_from,
+                        "effective_to": None,
+                    }
+                    for e in p.expenses
+                    if e.monthly_fen
+                ]
+                tag_rows += [{"person_id": person_id, "tag": t, "since": None} for t in p.tags]
+        for model, rows in (
+            (Household, household_rows),
+            (Person, person_rows),
             (Income, income_rows),
             (Expense, expense_rows),
             (PersonTag, tag_rows),
             (Asset, asset_rows),
         ):
-            if rows:
-                connection.execute(insert(table.__table__), rows)
+            bulk_insert(connection, model.__table__, rows)
         if progress:
             progress("写入 writing", len(person_rows), total_persons)
     return len(households), total_persons
@@ -826,7 +874,7 @@ def import_file(
     report.persons = sum(len(h.members) for h in prepared)
     if report.errors or dry_run:
         return report, sheet
-    write_households(session, prepared, progress=progress)
+    # The audit record first: on SQLite it also takes the write lock the id allocation relies on.
     audit.append(
         session,
         actor=actor,
@@ -841,6 +889,8 @@ def import_file(
             "persons": report.persons,
         },
     )
+    session.flush()
+    write_households(session, prepared, progress=progress)
     report.written = True
     return report, sheet
 

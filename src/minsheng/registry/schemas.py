@@ -9,9 +9,17 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from minsheng import idcard, regions
@@ -43,15 +51,24 @@ def check_vocabulary(value: str | None, vocabulary: dict[str, tuple[str, str]], 
 
 def check_banner(code: str) -> str:
     code = str(code).strip()
+    problem = _banner_problem(code)
+    if problem is not None:
+        raise _error(*problem)
+    return code
+
+
+@lru_cache(maxsize=4096)
+def _banner_problem(code: str) -> tuple[str, str, str] | None:
+    """Why a code is not a banner of the region (cached: an import asks 100 000 times)."""
     if not regions.exists(code):
-        raise _error("region_exists", f"行政区划代码 {code} 不存在", f"region code {code} does not exist")
+        return ("region_exists", f"行政区划代码 {code} 不存在", f"region code {code} does not exist")
     if regions.get(code).level != "banner" or not regions.is_within(code, regions.REGION_CODE):
-        raise _error(
+        return (
             "region_is_banner",
             f"{code} 不是本区的旗县区代码",
             f"{code} is not a banner, county or district of the region",
         )
-    return code
+    return None
 
 
 def check_yuan(value: Any) -> Decimal:
@@ -224,7 +241,15 @@ class PersonIn(PersonFields):
 
     @property
     def parsed_id(self) -> idcard.IdNumber:
-        return idcard.parse(self.id_number)
+        """The number's parts; `id_number` was validated by idcard.parse, so they are read directly
+        (an import reads 100 000 of them)."""
+        n = self.id_number
+        return idcard.IdNumber(
+            number=n,
+            birth_date=date(int(n[6:10]), int(n[10:12]), int(n[12:14])),
+            sex="M" if int(n[16]) % 2 else "F",
+            address_code=n[:6],
+        )
 
     @property
     def birth_date(self) -> date:
