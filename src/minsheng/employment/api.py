@@ -16,7 +16,6 @@ from pydantic import BaseModel, Field
 
 from minsheng.api.deps import current_scope, require
 from minsheng.employment import service
-from minsheng.employment.export import XLSX, to_xlsx
 from minsheng.employment.schemas import (
     AttendanceIn,
     BenefitIn,
@@ -34,6 +33,7 @@ from minsheng.money import yuan_to_fen
 from minsheng.registry.schemas import check_yuan
 from minsheng.security.principal import Principal
 from minsheng.security.scope import RegionScope
+from minsheng.spreadsheet import XLSX, to_xlsx
 from minsheng.store.db import unit_of_work
 
 router = APIRouter(prefix="/employment", tags=["employment"])

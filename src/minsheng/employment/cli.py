@@ -51,7 +51,7 @@ def _domain_error(error) -> None:
 
 
 def _write_xlsx(path: Path, rows: list[dict[str, Any]], columns) -> None:
-    from minsheng.employment.export import to_xlsx
+    from minsheng.spreadsheet import to_xlsx
 
     path.write_bytes(to_xlsx(rows, columns, path.stem))
     console.print(f"[green]已写出 written[/] {path} ({len(rows)} rows)")

@@ -7,13 +7,11 @@ the session's CSRF token. Labels are written in both languages in the templates 
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import FileResponse, RedirectResponse
-from markupsafe import Markup
+from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 
 from minsheng.api.deps import require
@@ -27,12 +25,12 @@ from minsheng.store.db import unit_of_work
 from minsheng.web import nav
 from minsheng.web.forms import checked_form
 from minsheng.web.nav import N_
-from minsheng.web.templating import add_template_dir, language_of, render
+from minsheng.web.templating import add_static_route, add_template_dir, language_of, render, script_json
 
 router = APIRouter(prefix="/housing-fund", include_in_schema=False)
 add_template_dir(Path(__file__).parent / "templates")
 nav.register(nav.NavItem("/housing-fund", N_("住房公积金"), "housing_fund.read", 60))
-STATIC = Path(__file__).parent / "static"
+add_static_route(router, Path(__file__).parent / "static")
 PAGE_SIZE = 50
 READ = Depends(require("housing_fund.read"))
 WRITE = Depends(require("housing_fund.write"))
@@ -93,25 +91,12 @@ def _context(request: Request, **values) -> dict:
     }
 
 
-def _script_json(value: object) -> Markup:
-    """JSON for a <script type="application/json"> block: not HTML-escaped, and no "</" to end it early."""
-    return Markup(json.dumps(value, ensure_ascii=False).replace("</", "<\\/"))
-
-
 def _today(request: Request) -> date:
     text = request.query_params.get("as_of")
     try:
         return date.fromisoformat(text) if text else date.today()
     except ValueError:
         raise DomainError("invalid_request", "日期格式应为 YYYY-MM-DD", "dates are YYYY-MM-DD", 422) from None
-
-
-@router.get("/static/{name}")
-def static(name: str) -> FileResponse:
-    path = STATIC / name
-    if path.parent != STATIC or not path.is_file():
-        raise NotFound("文件 / file", name)
-    return FileResponse(path, media_type="text/javascript")
 
 
 @router.get("")
@@ -148,7 +133,7 @@ def centre_dashboard(request: Request, principal: Principal = READ):
             rows=rows,
             totals=totals,
             as_of=as_of,
-            chart_json=_script_json(chart),
+            chart_json=script_json(chart),
         ),
     )
 
@@ -259,7 +244,7 @@ def loan_page(request: Request, loan_id: int, principal: Principal = READ):
             name=name,
             as_of=as_of,
             due=due,
-            chart_json=_script_json(chart),
+            chart_json=script_json(chart),
         ),
     )
 

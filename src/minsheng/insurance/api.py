@@ -15,17 +15,12 @@ from fastapi import APIRouter, Depends, Query, Response
 from minsheng.api.deps import current_scope, require
 from minsheng.api.errors import DomainError, FieldError
 from minsheng.insurance import service
-from minsheng.insurance.export import (
-    COVERAGE_COLUMNS,
-    STARTS_COLUMNS,
-    UNINSURED_COLUMNS,
-    XLSX,
-    to_xlsx,
-)
+from minsheng.insurance.export import COVERAGE_COLUMNS, STARTS_COLUMNS, UNINSURED_COLUMNS
 from minsheng.insurance.models import Enrolment, Facility, PensionAward, WorkInjuryCase
 from minsheng.insurance.schemas import EnrolmentIn, FacilityIn, WorkInjuryIn
 from minsheng.security.principal import Principal
 from minsheng.security.scope import OutOfScope, RegionScope
+from minsheng.spreadsheet import XLSX, to_xlsx
 from minsheng.store.db import unit_of_work
 
 router = APIRouter(prefix="/insurance", tags=["insurance"])

@@ -54,7 +54,7 @@ def _pct(value: Decimal | None) -> str:
 
 
 def _write(path: Path, rows: list[dict[str, Any]], columns, sheet: str) -> None:
-    from minsheng.insurance.export import to_xlsx
+    from minsheng.spreadsheet import to_xlsx
 
     path.write_bytes(to_xlsx(rows, columns, sheet))
     console.print(f"[green]已导出 written[/] {path}")

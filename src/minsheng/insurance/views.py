@@ -8,13 +8,10 @@ link to the API's `?format=xlsx`. Labels are written in both languages in the te
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import FileResponse
-from markupsafe import Markup
 
 from minsheng.api.deps import require
 from minsheng.api.errors import DomainError, NotFound
@@ -25,12 +22,12 @@ from minsheng.security.scope import OutOfScope
 from minsheng.store.db import unit_of_work
 from minsheng.web import nav
 from minsheng.web.nav import N_
-from minsheng.web.templating import add_template_dir, language_of, render
+from minsheng.web.templating import add_static_route, add_template_dir, language_of, render, script_json
 
 router = APIRouter(prefix="/insurance", include_in_schema=False)
 add_template_dir(Path(__file__).parent / "templates")
 nav.register(nav.NavItem("/insurance", N_("社会保险"), "dashboard.read", 55))
-STATIC = Path(__file__).parent / "static"
+add_static_route(router, Path(__file__).parent / "static")
 PAGE_SIZE = 100
 DASHBOARD = Depends(require("dashboard.read"))
 READ = Depends(require("registry.read"))
@@ -60,11 +57,6 @@ def _context(request: Request, **values) -> dict:
     }
 
 
-def _script_json(value: object) -> Markup:
-    """JSON for a <script type="application/json"> block: not HTML-escaped, and no "</" to end it early."""
-    return Markup(json.dumps(value, ensure_ascii=False, default=str).replace("</", "<\\/"))
-
-
 def _int(request: Request, name: str, default: int) -> int:
     text = request.query_params.get(name)
     if not text:
@@ -83,14 +75,6 @@ def _month(request: Request) -> date:
         return date(int(text[:4]), int(text[5:7]), 1)
     except ValueError:
         raise DomainError("invalid_request", "月份格式应为 YYYY-MM", "months are YYYY-MM", 422) from None
-
-
-@router.get("/static/{name}")
-def static(name: str) -> FileResponse:
-    path = STATIC / name
-    if path.parent != STATIC or not path.is_file():
-        raise NotFound("文件 / file", name)
-    return FileResponse(path, media_type="text/javascript")
 
 
 @router.get("")
@@ -123,7 +107,7 @@ def coverage_dashboard(request: Request, principal: Principal = DASHBOARD):
             rows=rows,
             level="league" if principal.scope.is_region_wide else "banner",
             facilities=facilities,
-            chart_json=_script_json(chart),
+            chart_json=script_json(chart),
         ),
     )
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
-from markupsafe import Markup
 from sqlalchemy import func, select
 
 from minsheng.api.deps import end_session, require, start_session
@@ -19,7 +17,7 @@ from minsheng.store.audit import AuditRecord
 from minsheng.store.db import unit_of_work
 from minsheng.web import dashboard, i18n
 from minsheng.web.forms import checked_form, local_path
-from minsheng.web.templating import language_of, render, translate
+from minsheng.web.templating import language_of, render, script_json, translate
 
 router = APIRouter(include_in_schema=False)
 AUDIT_PAGE_SIZE = 50
@@ -113,7 +111,7 @@ def region_page(request: Request, principal: Principal = Depends(require("dashbo
                 "changes": figures.changes,
             },
             # Escaped for a <script type="application/json"> block: no "</" can close it early.
-            "chart_json": Markup(json.dumps(chart, ensure_ascii=False).replace("</", "<\\/")),
+            "chart_json": script_json(chart),
             "by_area_title": title,
         },
     )

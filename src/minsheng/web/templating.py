@@ -2,26 +2,46 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from fastapi import Request
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from jinja2.ext import _make_new_gettext, _make_new_ngettext
+from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
 from minsheng import money, regions
 from minsheng.api.deps import csrf_token, optional_principal
+from minsheng.api.errors import NotFound
 from minsheng.config import get_settings
 from minsheng.security.roles import role_label
 from minsheng.web import i18n, nav
 from minsheng.web.redact import finalize
 
 TEMPLATE_DIRS = [Path(__file__).parent / "templates"]
+
+
+def script_json(value: object) -> Markup:
+    """JSON for a <script type="application/json"> block: not HTML-escaped, and no "</" to end it early."""
+    return Markup(json.dumps(value, ensure_ascii=False, default=str).replace("</", "<\\/"))
+
+
+def add_static_route(router: APIRouter, folder: Path) -> None:
+    """Serve a domain's own scripts at <router prefix>/static/<name>, nothing outside `folder`."""
+
+    @router.get("/static/{name}")
+    def static(name: str) -> FileResponse:
+        path = folder / name
+        if path.parent != folder or not path.is_file():
+            raise NotFound("文件 / file", name)
+        return FileResponse(path, media_type="text/javascript")
 
 
 def add_template_dir(path: Path) -> None:

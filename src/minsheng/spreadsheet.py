@@ -1,10 +1,12 @@
-"""Excel export of employment lists: one sheet, bilingual headers, money in yuan, IDs as text."""
+"""Excel export of a list: one sheet, bilingual headers, money in yuan, rates as percentages,
+ID numbers and codes as text (a number format would drop an ID's leading digits and its X)."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 import xlsxwriter
@@ -12,21 +14,22 @@ import xlsxwriter
 from minsheng.money import fen_to_yuan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+Column = tuple[str, str, str]  # key, 中文, English
+PERCENT_KEYS = ("rate", "gap", "target", "coverage")
 
 
-def to_xlsx(
-    rows: Iterable[dict[str, Any]], columns: Sequence[tuple[str, str, str]], sheet: str = "list"
-) -> bytes:
-    """`columns` are (key, 中文, English); keys ending in `_fen` are written as yuan with two decimals."""
+def to_xlsx(rows: Iterable[dict[str, Any]], columns: Sequence[Column], sheet: str = "list") -> bytes:
+    """Keys ending in `_fen` become yuan with two decimals; Decimal values of keys ending in
+    `rate`/`gap`/`target`/`coverage` become percentages; lists are joined with 、."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     page = book.add_worksheet(sheet[:31])
     header = book.add_format({"bold": True, "bg_color": "#E8EEF7", "text_wrap": True})
     money = book.add_format({"num_format": "#,##0.00"})
+    percent = book.add_format({"num_format": "0.00%"})
     day = book.add_format({"num_format": "yyyy-mm-dd"})
     for c, (key, zh, en) in enumerate(columns):
-        title = f"{zh}\n{en}" + (" (元 yuan)" if key.endswith("_fen") else "")
-        page.write_string(0, c, title, header)
+        page.write_string(0, c, f"{zh}\n{en}" + (" (元 yuan)" if key.endswith("_fen") else ""), header)
         page.set_column(c, c, 16)
     for r, row in enumerate(rows, start=1):
         for c, (key, _zh, _en) in enumerate(columns):
@@ -37,20 +40,16 @@ def to_xlsx(
                 page.write_number(r, c, float(fen_to_yuan(value)), money)
             elif isinstance(value, bool):
                 page.write_string(r, c, "是 yes" if value else "否 no")
-            elif isinstance(value, int | float):
-                page.write_number(r, c, value)
+            elif isinstance(value, Decimal) and key.endswith(PERCENT_KEYS):
+                page.write_number(r, c, float(value), percent)
+            elif isinstance(value, int | float | Decimal):
+                page.write_number(r, c, float(value))
             elif isinstance(value, date):
-                page.write_datetime(r, c, date_to_datetime(value), day)
+                page.write_datetime(r, c, datetime(value.year, value.month, value.day), day)
             elif isinstance(value, list):
                 page.write_string(r, c, "、".join(map(str, value)))
             else:
-                page.write_string(r, c, str(value))  # IDs and codes stay text
+                page.write_string(r, c, str(value))
     page.freeze_panes(1, 0)
     book.close()
     return buffer.getvalue()
-
-
-def date_to_datetime(value: date):
-    from datetime import datetime
-
-    return datetime(value.year, value.month, value.day)
