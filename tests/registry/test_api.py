@@ -7,9 +7,10 @@ from fastapi.testclient import TestClient
 from registry_builders import household, person
 
 from minsheng.api.app import create_app
-from minsheng.api.deps import current_scope
+from minsheng.api.deps import current_principal
 from minsheng.registry import service
 from minsheng.registry.schemas import AssetIn, PersonUpdate
+from minsheng.security.principal import Principal
 from minsheng.security.scope import REGION_WIDE, RegionScope
 from minsheng.store.db import unit_of_work
 
@@ -17,8 +18,10 @@ FULL_ID = re.compile(r"\d{17}[\dX]")
 
 
 def client_with(scope: RegionScope) -> TestClient:
+    """A caller with the right to read the registry within `scope`."""
+    reader = Principal("token", 0, "test", "test", None, frozenset({"registry.read"}), scope)
     app = create_app()
-    app.dependency_overrides[current_scope] = lambda: scope
+    app.dependency_overrides[current_principal] = lambda: reader
     return TestClient(app)
 
 

@@ -119,6 +119,17 @@ def test_api_needs_a_caller_and_answers_404_outside_the_scope(world):
     assert client.get(f"/api/persons/{world['b'][1]}", headers=headers).status_code == 404
 
 
+def test_a_token_without_the_registry_right_reads_no_household(world, sqlite_engine):
+    with unit_of_work(sqlite_engine) as session:
+        _, hospital = service.issue_token(session, name="HIS", scopes=["medical.write"], region_code="150426")
+    client = TestClient(create_app())
+    headers = {"Authorization": f"Bearer {hospital}"}
+    for path in ("/api/households", f"/api/households/{world['a'][0]}", f"/api/persons/{world['a'][1]}"):
+        answer = client.get(path, headers=headers)
+        assert answer.status_code == 403, path
+        assert "registry.read" in answer.text
+
+
 def test_revoked_token_is_refused_at_once(world, sqlite_engine):
     client = TestClient(create_app())
     headers = {"Authorization": f"Bearer {world['token_a']}"}

@@ -12,13 +12,14 @@ from typing import Any, Generic, TypeVar
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
-from minsheng.api.deps import current_scope
+from minsheng.api.deps import current_scope, require
 from minsheng.registry import service
 from minsheng.registry.models import Household, Person
 from minsheng.security.scope import RegionScope
 from minsheng.store.db import unit_of_work
 
-router = APIRouter(tags=["registry"])
+# Every registry answer needs the right to read it, as well as a scope that holds the household.
+router = APIRouter(tags=["registry"], dependencies=[Depends(require("registry.read"))])
 
 REGION_QUERY = Query(None, pattern=r"^\d{6}$", description="a banner, league or the region")
 LIMIT_QUERY = Query(50, ge=1, le=500)

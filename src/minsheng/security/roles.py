@@ -11,6 +11,8 @@ PERMISSIONS: dict[str, tuple[str, str]] = {
     "assistance.read": ("查看救助案件", "read assistance cases"),
     "assistance.write": ("受理与审核救助", "take and review assistance applications"),
     "assistance.approve": ("审批救助", "approve assistance"),
+    "monitoring.read": ("查看低收入人口监测预警", "read low-income monitoring alerts"),
+    "monitoring.write": ("处置监测预警与走访", "handle monitoring alerts and visits"),
     "employment.read": ("查看就业信息", "read employment records"),
     "employment.write": ("办理就业业务", "run employment services"),
     "medical.read": ("查看医保信息", "read medical-insurance records"),
@@ -48,12 +50,21 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "pii.view",
             "assistance.read",
             "assistance.write",
+            "monitoring.read",
+            "monitoring.write",
             "dashboard.read",
             "audit.read",
         }
     ),
     "assistance_approver": frozenset(
-        {"registry.read", "pii.view", "assistance.read", "assistance.approve", "dashboard.read"}
+        {
+            "registry.read",
+            "pii.view",
+            "assistance.read",
+            "assistance.approve",
+            "monitoring.read",
+            "dashboard.read",
+        }
     ),
     "employment_officer": frozenset(
         {"registry.read", "employment.read", "employment.write", "dashboard.read"}
