@@ -73,41 +73,35 @@ def settle_file(
 ) -> None:
     """Settle a file of claims in date order per person with annual accumulators; write results and totals.
     批量结算:按人按年累计起付线、封顶线,结果写入 Parquet。"""
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
-
-    from minsheng.medical.settlement import accumulators_after, settle
+    from minsheng.medical.rules.run import query_parquet
+    from minsheng.medical.settlement import settle_files
 
     folder = claims.parent
+    target = out or folder / "settled.parquet"
     with _progress() as progress:
-        task = progress.add_task("读取 reading", total=3)
-        claims_table = pq.read_table(claims)
-        enrolment_table = pq.read_table(enrolment or folder / "enrolment.parquet")
-        institutions_table = pq.read_table(institutions or folder / "institutions.parquet")
-        prior = pq.read_table(accumulators) if accumulators else None
-        progress.update(task, advance=1, description=f"结算 settling {claims_table.num_rows:,} claims")
-        result = settle(
-            claims_table, enrolment_table, institutions_table, accumulators=prior, params=scenario, threads=2
-        )
-        progress.update(task, advance=1, description="写出 writing")
-        target = out or folder / "settled.parquet"
-        pq.write_table(result, target)
-        pq.write_table(accumulators_after(result), target.with_name(target.stem + "_accumulators.parquet"))
+        task = progress.add_task("结算 settling", total=1)
+        count = settle_files(
+            claims, enrolment or folder / "enrolment.parquet", institutions or folder / "institutions.parquet",
+            target, accumulators=accumulators, params=scenario,
+            accumulators_out=target.with_name(target.stem + "_accumulators.parquet"),
+        )  # fmt: skip
         progress.advance(task)
+    ((settled, *sums),) = query_parquet(
+        "SELECT COUNT(*) FILTER (WHERE settled), "
+        + ", ".join(
+            f"COALESCE(SUM({c}) FILTER (WHERE settled), 0)"
+            for c in ("total_fen", "basic_fen", "critical_illness_fen", "medical_aid_fen", "self_pay_fen")
+        )
+        + " FROM settled",
+        settled=target,
+    )
     table = Table(title=f"结算 settled → {target}")
     for column in ("claims", "settled", "total", "basic", "critical illness", "medical aid", "self-pay"):
         table.add_column(column, justify="right")
-    settled = result.filter(pc.field("settled"))
-    sums = [
-        int(pc.sum(settled[c]).as_py() or 0)
-        for c in ("total_fen", "basic_fen", "critical_illness_fen", "medical_aid_fen", "self_pay_fen")
-    ]
-    table.add_row(f"{result.num_rows:,}", f"{settled.num_rows:,}", *(format_yuan(s) for s in sums))
+    table.add_row(f"{count:,}", f"{settled:,}", *(format_yuan(int(s)) for s in sums))
     console.print(table)
-    if settled.num_rows < result.num_rows:
-        console.print(
-            f"[yellow]未结算 not settled[/]: {result.num_rows - settled.num_rows:,} claims (see the check_* columns)"
-        )
+    if settled < count:
+        console.print(f"[yellow]未结算 not settled[/]: {count - settled:,} claims (see the check_* columns)")
 
 
 @medical_app.command("supervise")

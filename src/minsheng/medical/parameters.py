@@ -95,7 +95,12 @@ def value_at(name: str, on: date, region: str = regions.REGION_CODE, scenario=No
 
 def sources(names: tuple[str, ...], scenario=None) -> dict[str, dict]:
     """Each parameter's description, unit, status and source documents, for a determination's reasons."""
-    params = parameter_set(scenario)
+    return _sources(tuple(names), parameter_set(scenario))
+
+
+@cache
+def _sources(names: tuple[str, ...], params: ParameterSet) -> dict[str, dict]:
+    # cached per parameter set: every settlement cites the same documents (read-only, serialised only)
     found = {}
     for name in names:
         if name not in params:

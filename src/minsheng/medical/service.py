@@ -13,11 +13,8 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.compute as pc
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -38,16 +35,11 @@ from minsheng.medical.models import (
     Institution,
 )
 from minsheng.medical.rules.settlement import (
-    ACCUMULATORS,
     CHECK_FIELDS,
-    CLAIMS,
-    ENROLMENT,
-    FILINGS,
-    INSTITUTIONS,
     MEDICAL_PARAMETERS,
     SETTLEMENT,
 )
-from minsheng.medical.settlement import settle
+from minsheng.medical.settlement import settle_rows
 from minsheng.money import fen_to_yuan, round_fen
 from minsheng.registry.models import Person
 from minsheng.store import audit
@@ -208,13 +200,6 @@ class ClaimRequest:
         return hashlib.sha256(body.encode()).hexdigest()
 
 
-@cache
-def _parameters_of(league: str) -> pa.Table:
-    # one league's rows: a smaller table to join for a single claim
-    table = medical_parameters.parameter_table()
-    return table.filter(pc.equal(table["region"], league))
-
-
 def _validate(session: Session, request: ClaimRequest) -> tuple[Person, Institution, Enrolment]:
     if request.care_type not in CARE_TYPE:
         raise _invalid(
@@ -300,44 +285,33 @@ def _run(
     sums = {"A": 0, "B": 0, "C": 0}
     for item in request.items:
         sums[item.catalogue_class] += item.amount_fen
-    claims = pa.Table.from_pylist(
-        [{
-            "claim_id": request.claim_number, "person_id": request.person_id, "institution_id": institution.id,
-            "care_type": request.care_type, "admission_date": request.admission_date,
-            "discharge_date": request.discharge_date,
-            "class_a_fen": sums["A"], "class_b_fen": sums["B"], "class_c_fen": sums["C"],
-        }], schema=CLAIMS,
-    )  # fmt: skip
-    enrolments = pa.Table.from_pylist(
-        [{
-            "person_id": enrolment.person_id, "year": enrolment.year, "insurance_type": enrolment.insurance_type,
-            "person_type": enrolment.person_type, "aid_category": enrolment.aid_category,
-            "pool_region": enrolment.pool_region, "enrolled_on": enrolment.enrolled_on, "ended_on": enrolment.ended_on,
-        }], schema=ENROLMENT,
-    )  # fmt: skip
-    institutions = pa.Table.from_pylist(
-        [
-            {
-                "institution_id": institution.id,
-                "level": institution.level,
-                "region_code": institution.region_code,
-            }
-        ],
-        schema=INSTITUTIONS,
-    )
-    filings = session.scalars(select(Filing).where(Filing.person_id == request.person_id)).all()
-    filing_table = pa.Table.from_pylist(
-        [
-            {
-                "person_id": f.person_id,
-                "filing_type": f.filing_type,
-                "valid_from": f.valid_from,
-                "valid_to": f.valid_to,
-            }
-            for f in filings
-        ],
-        schema=FILINGS,
-    )
+    claims = [{
+        "claim_id": request.claim_number, "person_id": request.person_id, "institution_id": institution.id,
+        "care_type": request.care_type, "admission_date": request.admission_date,
+        "discharge_date": request.discharge_date,
+        "class_a_fen": sums["A"], "class_b_fen": sums["B"], "class_c_fen": sums["C"],
+    }]  # fmt: skip
+    enrolments = [{
+        "person_id": enrolment.person_id, "year": enrolment.year, "insurance_type": enrolment.insurance_type,
+        "person_type": enrolment.person_type, "aid_category": enrolment.aid_category,
+        "pool_region": enrolment.pool_region, "enrolled_on": enrolment.enrolled_on, "ended_on": enrolment.ended_on,
+    }]  # fmt: skip
+    institutions = [
+        {"institution_id": institution.id, "level": institution.level, "region_code": institution.region_code}
+    ]
+    filings = [
+        {
+            "person_id": f.person_id,
+            "filing_type": f.filing_type,
+            "valid_from": f.valid_from,
+            "valid_to": f.valid_to,
+        }
+        for f in session.execute(
+            select(Filing.person_id, Filing.filing_type, Filing.valid_from, Filing.valid_to).where(
+                Filing.person_id == request.person_id
+            )
+        ).all()
+    ]
     prior = []
     if accumulator is not None:
         prior = [
@@ -347,11 +321,9 @@ def _run(
                 **{n: getattr(accumulator, n) for n, _ in TOTALS},
             }
         ]
-    result = settle(
-        claims, enrolments, institutions, filing_table, pa.Table.from_pylist(prior, schema=ACCUMULATORS),
-        medical_params=_parameters_of(enrolment.pool_region), as_of=request.discharge_date,
-    )  # fmt: skip
-    return result.to_pylist()[0]
+    # every league's parameters stay loaded in the thread's connection; the rule picks the person's league
+    (row,) = settle_rows(claims, enrolments, institutions, filings, prior)
+    return row
 
 
 def _explain(row: dict) -> dict[str, Any]:

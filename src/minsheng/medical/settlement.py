@@ -14,8 +14,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from minsheng.medical.parameters import parameter_set, parameter_table
-from minsheng.medical.rules.run import run_rule
-from minsheng.medical.rules.settlement import ACCUMULATORS, FILINGS, SETTLEMENT
+from minsheng.medical.rules.run import batcher, copy_query, run_rule, run_rule_to_parquet
+from minsheng.medical.rules.settlement import (
+    ACCUMULATORS,
+    CLAIMS,
+    ENROLMENT,
+    FILINGS,
+    INSTITUTIONS,
+    SETTLEMENT,
+)
 from minsheng.policy import ParameterSet
 
 
@@ -52,6 +59,41 @@ def settle(
     )
 
 
+SMALL_INPUTS = {
+    "claims": CLAIMS,
+    "enrolment": ENROLMENT,
+    "institutions": INSTITUTIONS,
+    "filings": FILINGS,
+    "accumulators": ACCUMULATORS,
+}
+
+
+def settle_rows(
+    claims: list[dict],
+    enrolment: list[dict],
+    institutions: list[dict],
+    filings: list[dict] = (),
+    accumulators: list[dict] = (),
+    medical_params: pa.Table | None = None,
+) -> list[dict]:
+    """The same rule for a claim or a few at the hospital, rows in and rows out. Runs on the process's
+    settlement thread, which keeps one DuckDB connection (tables, parameters and the parsed rule stay) and
+    settles the claims of concurrent requests together (see rules.run.Batcher)."""
+    settler = batcher(SETTLEMENT, SMALL_INPUTS, shared=("institutions",))
+    conflicts = frozenset((c["person_id"], c["discharge_date"].year) for c in claims)
+    return settler.submit(
+        {
+            "claims": claims,
+            "enrolment": enrolment,
+            "institutions": institutions,
+            "filings": filings,
+            "accumulators": accumulators,
+        },
+        {"medical_params": medical_params if medical_params is not None else parameter_table()},
+        conflicts,
+    )
+
+
 def accumulators_after(result: pa.Table) -> pa.Table:
     """Each person-year's accumulators after its last claim: the running totals only grow, so the maximum."""
     settled = result.filter(pc.field("settled"))
@@ -72,3 +114,66 @@ def accumulators_after(result: pa.Table) -> pa.Table:
             **{name: grouped[f"{column}_max"] for name, column in totals.items()},
         }
     ).cast(ACCUMULATORS)
+
+
+# what a batch keeps of each claim's settlement: the split, the checks and the running totals
+BATCH_COLUMNS = (
+    "claim_id", "person_id", "year", "settled", "pool_region", "care_type", "total_fen", "policy_fen",
+    "basic_fen", "oop_policy_fen", "critical_illness_fen", "medical_aid_fen", "self_pay_fen",
+    "check_insured", "check_institution_known", "check_dates_valid", "check_amounts_valid",
+    "check_parameters_found", "basic_paid_total_fen", "oop_policy_total_fen",
+    "critical_illness_paid_total_fen", "residual_total_fen", "medical_aid_paid_total_fen",
+)  # fmt: skip
+
+
+def settle_files(
+    claims: Path,
+    enrolment: Path | pa.Table,
+    institutions: Path | pa.Table,
+    out: Path,
+    *,
+    filings: Path | pa.Table | None = None,
+    accumulators: Path | pa.Table | None = None,
+    params: ParameterSet | Path | str | None = None,
+    as_of: date | None = None,
+    threads: int | None = None,
+    columns: tuple[str, ...] | None = BATCH_COLUMNS,
+    accumulators_out: Path | None = None,
+) -> int:
+    """Batch settlement, Parquet in and Parquet out: the same rule, streamed (one window pass over the
+    claims, only `columns` kept; None keeps every column). Writes the accumulators after the batch beside
+    it when `accumulators_out` is given. Returns the number of claims."""
+    parameters = params if isinstance(params, ParameterSet) else parameter_set(params)
+    written = run_rule_to_parquet(
+        SETTLEMENT,
+        {
+            "claims": Path(claims),
+            "enrolment": enrolment,
+            "institutions": institutions,
+            "filings": filings if filings is not None else FILINGS.empty_table(),
+            "accumulators": accumulators if accumulators is not None else ACCUMULATORS.empty_table(),
+            "medical_params": parameter_table(parameters),
+        },
+        as_of or date.today(),
+        out,
+        columns=columns,
+        threads=threads,
+    )
+    if accumulators_out is not None:
+        totals = ", ".join(f"CAST(MAX({column}) AS BIGINT) AS {name}" for name, column in _TOTALS.items())
+        copy_query(
+            f"SELECT person_id, CAST(year AS INTEGER) AS year, {totals} FROM settled WHERE settled "
+            "GROUP BY person_id, year ORDER BY person_id, year",
+            accumulators_out,
+            settled=out,
+        )
+    return written
+
+
+_TOTALS = {
+    "basic_paid_fen": "basic_paid_total_fen",
+    "oop_policy_fen": "oop_policy_total_fen",
+    "critical_illness_paid_fen": "critical_illness_paid_total_fen",
+    "residual_fen": "residual_total_fen",
+    "medical_aid_paid_fen": "medical_aid_paid_total_fen",
+}

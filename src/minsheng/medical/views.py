@@ -39,10 +39,15 @@ LOW_INCOME = ("tekun", "dibao", "relapse_poverty")
 
 
 @router.get("")
-def medical_home(request: Request, year: int = 2024, principal: Principal = Depends(require("medical.read"))):
-    """Fund spending by tier and league, coverage, and the low-income inpatient reimbursement rate."""
+def medical_home(
+    request: Request, year: int | None = None, principal: Principal = Depends(require("medical.read"))
+):
+    """Fund spending by tier and league, coverage, and the low-income inpatient reimbursement rate; by
+    default the latest year with settled claims."""
     scope = principal.scope
     with unit_of_work() as session:
+        if year is None:
+            year = session.scalar(select(func.max(Claim.year))) or date.today().year
         settled = (Claim.status == "settled") & (Claim.year == year) & scope.where(Claim.pool_region)
         rows = session.execute(
             select(

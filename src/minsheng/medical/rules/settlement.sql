@@ -40,6 +40,14 @@ periods AS (
     SELECT boundary AS period_from, LEAD(boundary) OVER (ORDER BY boundary) AS period_to FROM breakpoints
 ),
 
+-- each distinct discharge date's parameter period: an equality join for the claims (a year has 366 dates)
+claim_dates AS (
+    SELECT d.discharge_date, pe.period_from
+    FROM (SELECT DISTINCT discharge_date FROM claims) AS d
+    LEFT JOIN periods AS pe
+        ON d.discharge_date >= pe.period_from AND d.discharge_date < COALESCE(pe.period_to, DATE '9999-12-31')
+),
+
 claim_base AS (
     SELECT
         c.claim_id,
@@ -71,8 +79,7 @@ claim_base AS (
     LEFT JOIN enrolment AS e
         ON e.person_id = c.person_id AND e.year = CAST(EXTRACT(YEAR FROM c.discharge_date) AS INTEGER)
     LEFT JOIN institutions AS i ON i.institution_id = c.institution_id
-    LEFT JOIN periods AS pe
-        ON c.discharge_date >= pe.period_from AND c.discharge_date < COALESCE(pe.period_to, DATE '9999-12-31')
+    LEFT JOIN claim_dates AS pe ON pe.discharge_date = c.discharge_date
 ),
 
 -- the parameters are looked up once per profile (league, period, insurance type, person type, care type,

@@ -1,0 +1,82 @@
+"""Batch settlement (Parquet in, Parquet out, streamed) gives exactly what the rule gives in memory."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from minsheng.medical.rules.settlement import CLAIMS
+from minsheng.medical.settlement import BATCH_COLUMNS, accumulators_after, settle, settle_files
+from minsheng.medical.synth import claims_for
+
+from .conftest import ENROLMENT, enrolment, institutions, table
+
+
+def test_parquet_batch_equals_the_in_memory_rule(tmp_path):
+    rng = np.random.default_rng(3)
+    categories = ["none", "none", "dibao", "tekun", "relapse_poverty"]
+    enrolled = table([enrolment(p, categories[p % 5]) for p in range(1, 301)], ENROLMENT)
+    places = institutions()
+    # several claims per person over the year, some large enough to reach the caps
+    claims = claims_for(enrolled, places, 2024, rng, target=2_000).cast(CLAIMS)
+    big = pa.compute.multiply(claims["class_a_fen"], pa.array(rng.integers(1, 8, claims.num_rows)))
+    claims = claims.set_column(claims.schema.get_field_index("class_a_fen"), "class_a_fen", big)
+    pq.write_table(claims, tmp_path / "claims.parquet")
+    count = settle_files(
+        tmp_path / "claims.parquet", enrolled, places, tmp_path / "settled.parquet",
+        accumulators_out=tmp_path / "accumulators.parquet",
+    )  # fmt: skip
+    assert count == claims.num_rows
+    batch = pq.read_table(tmp_path / "settled.parquet").sort_by("claim_id")
+    memory = settle(claims, enrolled, places).sort_by("claim_id")
+    assert batch.column_names == list(BATCH_COLUMNS)
+    assert batch.to_pylist() == memory.select(list(BATCH_COLUMNS)).to_pylist()
+    assert sum(batch["settled"].to_pylist()) == claims.num_rows
+    assert (
+        pq.read_table(tmp_path / "accumulators.parquet").to_pylist()
+        == accumulators_after(memory).sort_by([("person_id", "ascending"), ("year", "ascending")]).to_pylist()
+    )
+
+
+def test_concurrent_single_claims_settled_together_answer_each_as_alone():
+    """Requests from many threads share runs of the rule; each gets exactly its own claim's answer,
+    including two claims with the same hospital number and two of the same person (never in one run)."""
+    from concurrent.futures import ThreadPoolExecutor
+    from datetime import date
+
+    from minsheng.medical.settlement import settle_rows
+
+    from .conftest import claim
+
+    places = institutions().to_pylist()
+    jobs = []
+    for n in range(24):
+        person = 1 + n % 20  # persons 1–4 have two claims each
+        enrolled = enrolment(person, ["none", "dibao", "tekun"][n % 3])
+        one = claim("SAME-NUMBER" if n < 6 else f"C{n}", person, 1_000_000 * (n + 1), 200_000, 50_000,
+                    admitted=date(2024, 2, 1 + n), discharged=date(2024, 2, 3 + n))  # fmt: skip
+        jobs.append((one, enrolled, [p for p in places if p["institution_id"] == one["institution_id"]]))
+
+    def alone(job):
+        one, enrolled, _place = job
+        return settle(table([one], CLAIMS), table([enrolled], ENROLMENT), institutions()).to_pylist()[0]
+
+    def shared(job):
+        one, enrolled, place = job
+        (row,) = settle_rows([one], [enrolled], place)
+        return row
+
+    from minsheng.medical.rules.run import batcher
+    from minsheng.medical.rules.settlement import SETTLEMENT
+    from minsheng.medical.settlement import SMALL_INPUTS
+
+    settler = batcher(SETTLEMENT, SMALL_INPUTS, shared=("institutions",))
+    runs = settler.runs
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        together = list(pool.map(shared, jobs))
+    assert 2 <= settler.runs - runs < len(jobs)  # shared runs, yet a person's two claims never in one
+    for job, row in zip(jobs, together, strict=True):
+        expected = alone(job)
+        assert row["claim_id"] == job[0]["claim_id"]
+        assert {k: row[k] for k in BATCH_COLUMNS} == {k: expected[k] for k in BATCH_COLUMNS}
