@@ -42,7 +42,8 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
+# One server and database per test module, so no module sees another's households.
+@pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     folder = tmp_path_factory.mktemp("browser")
     url = f"sqlite:///{folder / 'minsheng.db'}"
