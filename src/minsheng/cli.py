@@ -62,6 +62,18 @@ from minsheng.insurance.cli import insurance_app  # noqa: E402
 
 app.add_typer(insurance_app, name="insurance")
 
+from minsheng.assistance.cycle_cli import cycle_app  # noqa: E402
+
+app.add_typer(cycle_app, name="cycle")
+
+from minsheng.assistance.case_cli import assistance_app  # noqa: E402
+
+app.add_typer(assistance_app, name="assistance")
+
+from minsheng.monitoring.cli import monitor_app  # noqa: E402
+
+app.add_typer(monitor_app, name="monitor")
+
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
@@ -135,6 +147,67 @@ def serve(
     import uvicorn
 
     uvicorn.run("minsheng.api.app:create_app", factory=True, host=host, port=port, workers=workers)
+
+
+@app.command("demo")
+def demo(
+    persons: Annotated[
+        int, typer.Option(min=1_000, help="synthetic persons when the registry is empty")
+    ] = 200_000,
+    seed: Annotated[int, typer.Option(help="random seed of the synthetic region")] = 2023,
+    as_of: Annotated[
+        str | None, typer.Option("--date", help="date of the synthetic data YYYY-MM-DD; default today")
+    ] = None,
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port")] = 8000,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="seed only, do not start the server")] = False,
+) -> None:
+    """Create the database, seed an empty one with a synthetic region and every domain's data, print the
+    demo logins and serve. 演示:建库、生成合成数据、打印演示账号并启动服务。"""
+    from rich.table import Table
+
+    from minsheng import demo as demo_region
+    from minsheng.config import get_settings
+    from minsheng.store.db import default_engine
+    from minsheng.store.migrate import upgrade
+
+    try:
+        snapshot_date = date.fromisoformat(as_of) if as_of else date.today()
+    except ValueError:
+        raise typer.BadParameter(f"日期无效 / not a date: {as_of}", param_hint="--date") from None
+    upgrade()
+    console.print(f"数据库 database: {_safe_url(get_settings().resolved_database_url)}")
+    with console.status("") as status:
+        report = demo_region.seed(
+            default_engine(),
+            persons=persons,
+            seed=seed,
+            as_of=snapshot_date,
+            on_step=lambda step: status.update(f"生成 seeding {step.name_zh} / {step.name_en} …"),
+        )
+    for done in report.steps:
+        if done.done:
+            console.print(
+                f"[green]✓[/] {done.step.name_zh} / {done.step.name_en}: {done.detail} ({done.seconds:.1f} s)"
+            )
+        else:
+            console.print(f"[dim]· {done.step.name_zh} / {done.step.name_en}: {done.detail}[/]")
+    logins = Table(title="演示账号 demo logins (密码 password: " + report.users[0][1] + ")")
+    for column in ("账号 login", "角色 role", "地区 region"):
+        logins.add_column(column)
+    for login, _password, role, region in report.users:
+        logins.add_row(login, role, region)
+    console.print(logins)
+    console.print(
+        f"只读 API 令牌 read-only API token ({demo_region.DEMO_TOKEN_REGION}, 1 天 day):\n"
+        f"  curl -H 'Authorization: Bearer {report.api_token}' "
+        f"'http://{host}:{port}/api/households?region={demo_region.DEMO_TOKEN_REGION}'",
+        markup=False,
+        highlight=False,
+    )
+    if not no_serve:
+        console.print(f"[bold]http://{host}:{port}/[/]  (API: /api/docs)")
+        serve(host=host, port=port, workers=1)
 
 
 def main() -> None:  # pragma: no cover - entry point

@@ -45,12 +45,25 @@ def create_app() -> FastAPI:
     from minsheng.assistance.api import router as assistance_router
 
     app.include_router(assistance_router, prefix="/api")
+    from minsheng.assistance import case_views
+
+    app.include_router(case_views.router)
+    from minsheng.assistance.portal_views import router as portal_pages
+
+    app.include_router(portal_pages)
+    from minsheng.assistance import cycle_api, cycle_views
+
+    app.include_router(cycle_api.router, prefix="/api")
+    app.include_router(cycle_views.router)
     from minsheng.insurance.api import router as insurance_router
 
     app.include_router(insurance_router, prefix="/api")
     from minsheng.insurance.views import router as insurance_pages
 
     app.include_router(insurance_pages)
+    from minsheng.monitoring.routes import router as monitoring_routes
+
+    app.include_router(monitoring_routes)
     from minsheng import web
 
     web.install(app)  # pages at /, static files, session cookie
