@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from datetime import date
 from typing import Annotated
@@ -26,53 +27,30 @@ app.add_typer(db_app, name="db")
 app.add_typer(idcard_app, name="idcard")
 app.add_typer(audit_app, name="audit")
 
-from minsheng.security.cli import pii_app, tokens_app, users_app  # noqa: E402
-
-app.add_typer(users_app, name="users")
-app.add_typer(tokens_app, name="tokens")
-app.add_typer(pii_app, name="pii")
-
-from minsheng.registry.cli import registry_app  # noqa: E402
-
-app.add_typer(registry_app, name="registry")
-
-from minsheng.housing_fund.cli import housing_fund_app  # noqa: E402
-
-app.add_typer(housing_fund_app, name="housing-fund")
-
-from minsheng.employment.cli import employment_app  # noqa: E402
-
-app.add_typer(employment_app, name="employment")
-
-from minsheng.synth.cli import synth  # noqa: E402
-
-app.command("synth")(synth)
-
-from minsheng.assistance.cli import assess  # noqa: E402
-from minsheng.policy.cli import policy_app  # noqa: E402
-
-app.command("assess")(assess)
-app.add_typer(policy_app, name="policy")
-
-from minsheng.medical.cli import medical_app  # noqa: E402
-
-app.add_typer(medical_app, name="medical")
-
-from minsheng.insurance.cli import insurance_app  # noqa: E402
-
-app.add_typer(insurance_app, name="insurance")
-
-from minsheng.assistance.cycle_cli import cycle_app  # noqa: E402
-
-app.add_typer(cycle_app, name="cycle")
-
-from minsheng.assistance.case_cli import assistance_app  # noqa: E402
-
-app.add_typer(assistance_app, name="assistance")
-
-from minsheng.monitoring.cli import monitor_app  # noqa: E402
-
-app.add_typer(monitor_app, name="monitor")
+# Each domain's sub-command groups: (module, Typer attribute, command name).
+DOMAIN_GROUPS: tuple[tuple[str, str, str], ...] = (
+    ("minsheng.security.cli", "users_app", "users"),
+    ("minsheng.security.cli", "tokens_app", "tokens"),
+    ("minsheng.security.cli", "pii_app", "pii"),
+    ("minsheng.registry.cli", "registry_app", "registry"),
+    ("minsheng.policy.cli", "policy_app", "policy"),
+    ("minsheng.assistance.case_cli", "assistance_app", "assistance"),
+    ("minsheng.assistance.cycle_cli", "cycle_app", "cycle"),
+    ("minsheng.monitoring.cli", "monitor_app", "monitor"),
+    ("minsheng.housing_fund.cli", "housing_fund_app", "housing-fund"),
+    ("minsheng.employment.cli", "employment_app", "employment"),
+    ("minsheng.medical.cli", "medical_app", "medical"),
+    ("minsheng.insurance.cli", "insurance_app", "insurance"),
+)
+# Single commands at the top level: (module, function, command name).
+DOMAIN_COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("minsheng.synth.cli", "synth", "synth"),
+    ("minsheng.assistance.cli", "assess", "assess"),
+)
+for _module, _attribute, _name in DOMAIN_GROUPS:
+    app.add_typer(getattr(importlib.import_module(_module), _attribute), name=_name)
+for _module, _attribute, _name in DOMAIN_COMMANDS:
+    app.command(_name)(getattr(importlib.import_module(_module), _attribute))
 
 
 @db_app.command("upgrade")
