@@ -61,16 +61,7 @@ EVENT_LABELS = {
 def _context(request: Request, **values: Any) -> dict[str, Any]:
     language = language_of(request)
 
-    def t(zh: str, en: str) -> str:
-        return zh if language == "zh" else en
-
-    def label(table: dict, key: str | None) -> str:
-        pair = table.get(key or "")
-        return t(*pair) if pair else (key or "")
-
     return {
-        "t": t,
-        "label": label,
         "PROGRAMMES": cases.PROGRAMME_LABELS,
         "STATUSES": cases.STATUS_LABELS,
         "EVENTS": EVENT_LABELS,

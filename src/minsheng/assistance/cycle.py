@@ -1100,6 +1100,22 @@ def _scope_sql(scope: RegionScope | None, column: str, values: dict[str, Any]) -
     return f" AND {column} >= :slo AND {column} < :shi"
 
 
+def _active_cases_sql(cycle: Cycle, scope: RegionScope | None, values: dict[str, Any]) -> str:
+    """The condition on `assistance_case c` for cases the cycle's month owes, in its region and scope."""
+    values.update(m=cycle.month, cut=cycle.case_cutoff_id)
+    where = [
+        "c.status = 'active'",
+        "c.start_month <= :m",
+        "(c.end_month IS NULL OR c.end_month >= :m)",
+        "c.id <= :cut",
+    ]
+    bounds = _region_bounds(cycle.region_code)
+    if bounds is not None:
+        values["plo"], values["phi"] = bounds
+        where.append("c.banner_code >= :plo AND c.banner_code < :phi")
+    return " AND ".join(where) + _scope_sql(scope, "c.banner_code", values)
+
+
 def totals(session: Session, cycle: Cycle, scope: RegionScope | None = None) -> dict[str, Any]:
     """The cycle's lines by league, programme and bank, in the caller's scope."""
     values: dict[str, Any] = {"c": cycle.id, "m": cycle.month}
@@ -1150,18 +1166,8 @@ def _case_side(
     session: Session, cycle: Cycle, scope: RegionScope | None
 ) -> dict[tuple[str, str], dict[str, int]]:
     """What the case tables say the month owes, case by case, summed (independent of the lines)."""
-    values: dict[str, Any] = {"m": cycle.month, "cut": cycle.case_cutoff_id}
-    where = [
-        "c.status = 'active'",
-        "c.start_month <= :m",
-        "(c.end_month IS NULL OR c.end_month >= :m)",
-        "c.id <= :cut",
-    ]
-    bounds = _region_bounds(cycle.region_code)
-    if bounds is not None:
-        values["plo"], values["phi"] = bounds
-        where.append("c.banner_code >= :plo AND c.banner_code < :phi")
-    scoped = _scope_sql(scope, "c.banner_code", values)
+    values: dict[str, Any] = {}
+    active = _active_cases_sql(cycle, scope, values)
     gross = "(o.base_fen + o.adjustment_fen + o.reissue_fen)"
     rows = session.execute(
         text(
@@ -1183,7 +1189,7 @@ FROM (
     COALESCE((SELECT SUM(f.amount_fen) FROM assistance_payment_line f
       WHERE f.case_id = c.id AND f.reissued_in_month = :m), 0) AS reissue_fen
   FROM assistance_case c LEFT JOIN person p ON p.id = c.payee_person_id
-  WHERE {" AND ".join(where)}{scoped}
+  WHERE {active}
     AND EXISTS (SELECT 1 FROM assistance_case_amount a WHERE a.case_id = c.id AND a.effective_month <= :m)
 ) o
 GROUP BY o.programme, o.league"""
@@ -1327,23 +1333,13 @@ def unpayable(
 ) -> list[dict]:
     """Active cases of the month that no line pays because the bank or the payee's account is missing:
     the caseworker's list to fix before the next cycle."""
-    values: dict[str, Any] = {"m": cycle.month, "cut": cycle.case_cutoff_id, "limit": limit}
-    where = [
-        "c.status = 'active'",
-        "c.start_month <= :m",
-        "(c.end_month IS NULL OR c.end_month >= :m)",
-        "c.id <= :cut",
-    ]
-    bounds = _region_bounds(cycle.region_code)
-    if bounds is not None:
-        values["plo"], values["phi"] = bounds
-        where.append("c.banner_code >= :plo AND c.banner_code < :phi")
-    scoped = _scope_sql(scope, "c.banner_code", values)
+    values: dict[str, Any] = {"limit": limit}
+    active = _active_cases_sql(cycle, scope, values)
     rows = session.execute(
         text(
             "SELECT c.id, c.case_no, c.banner_code, c.programme, c.paying_bank, p.bank_account"
             " FROM assistance_case c LEFT JOIN person p ON p.id = c.payee_person_id"
-            f" WHERE {' AND '.join(where)}{scoped}"
+            f" WHERE {active}"
             " AND (c.paying_bank IS NULL OR p.bank_account IS NULL OR p.bank_account = '')"
             " AND EXISTS (SELECT 1 FROM assistance_case_amount a WHERE a.case_id = c.id AND a.effective_month <= :m)"
             " ORDER BY c.banner_code, c.case_no LIMIT :limit"

@@ -24,7 +24,14 @@ from minsheng.store.db import unit_of_work
 from minsheng.web import nav
 from minsheng.web.forms import checked_form
 from minsheng.web.nav import N_
-from minsheng.web.templating import add_static_route, add_template_dir, language_of, render, script_json
+from minsheng.web.templating import (
+    add_static_route,
+    add_template_dir,
+    language_of,
+    region_label,
+    render,
+    script_json,
+)
 
 router = APIRouter(prefix="/assistance/cycles", include_in_schema=False)
 add_template_dir(Path(__file__).parent / "templates")
@@ -38,20 +45,8 @@ APPROVE = Depends(require("assistance.approve"))
 def _context(request: Request, **values) -> dict:
     language = language_of(request)
 
-    def t(zh: str, en: str) -> str:
-        return zh if language == "zh" else en
-
-    def label(table: dict, key: str | None) -> str:
-        pair = table.get(key or "")
-        return t(*pair) if pair else (key or "")
-
-    def league_name(code: str) -> str:
-        return regions.get(code).label(language) if code and regions.exists(code) else code
-
     return {
-        "t": t,
-        "label": label,
-        "league_name": league_name,
+        "league_name": lambda code: region_label(code, language),
         "bank_name": lambda code: banks.bank_name(code, language),
         "PROGRAMMES": cycle.PROGRAMMES_ZH,
         "STATUSES": cycle.CYCLE_STATUS_LABELS,

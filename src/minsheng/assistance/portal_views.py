@@ -22,7 +22,7 @@ from minsheng.config import get_settings
 from minsheng.registry.models import Person
 from minsheng.store.db import unit_of_work
 from minsheng.web.forms import checked_form
-from minsheng.web.templating import add_template_dir, language_of, render
+from minsheng.web.templating import add_template_dir, render
 
 router = APIRouter(prefix="/portal", include_in_schema=False)
 add_template_dir(Path(__file__).parent / "templates")
@@ -48,18 +48,7 @@ PUBLIC_STEPS = {
 
 
 def _context(request: Request, **values: Any) -> dict[str, Any]:
-    language = language_of(request)
-
-    def t(zh: str, en: str) -> str:
-        return zh if language == "zh" else en
-
-    def label(table: dict, key: str | None) -> str:
-        pair = table.get(key or "")
-        return t(*pair) if pair else (key or "")
-
     return {
-        "t": t,
-        "label": label,
         "PROGRAMMES": cases.PROGRAMME_LABELS,
         "STATUSES": cases.STATUS_LABELS,
         "EVENTS": EVENT_LABELS,

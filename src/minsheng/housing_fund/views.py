@@ -69,18 +69,7 @@ WITHDRAWAL_STATUS = {
 
 
 def _context(request: Request, **values) -> dict:
-    language = language_of(request)
-
-    def t(zh: str, en: str) -> str:
-        return zh if language == "zh" else en
-
-    def label(table: dict, key: str | None) -> str:
-        pair = table.get(key or "")
-        return t(*pair) if pair else (key or "")
-
     return {
-        "t": t,
-        "label": label,
         "STATES": STATES,
         "KINDS": KINDS,
         "METHODS": METHODS,

@@ -34,21 +34,10 @@ READ = Depends(require("registry.read"))
 
 
 def _context(request: Request, **values) -> dict:
-    language = language_of(request)
-
-    def t(zh: str, en: str) -> str:
-        return zh if language == "zh" else en
-
-    def label(table: dict, key: str | None) -> str:
-        pair = table.get(key or "")
-        return t(*pair) if pair else (key or "")
-
     def pct(value) -> str:
         return "—" if value is None else f"{value * 100:.2f}%"
 
     return {
-        "t": t,
-        "label": label,
         "pct": pct,
         "SCHEME": SCHEME,
         "FACILITY_KIND": FACILITY_KIND,

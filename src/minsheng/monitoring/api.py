@@ -14,7 +14,6 @@ from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 from pydantic import BaseModel, Field
 
 from minsheng.api.deps import require
-from minsheng.api.errors import DomainError, FieldError
 from minsheng.monitoring import service, signals
 from minsheng.monitoring.models import Alert, Signal
 from minsheng.security.principal import Principal
@@ -151,33 +150,9 @@ def post_signals(data: SignalsIn, principal: Principal = WRITE) -> dict[str, Any
 async def post_signal_file(
     source: str = Form(...), file: UploadFile = File(...), principal: Principal = WRITE
 ) -> dict[str, Any]:
-    import tempfile
-    from pathlib import Path
-
-    name = Path(file.filename or "signals.csv").name
-    suffix = Path(name).suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        raise DomainError(
-            "unsupported_file",
-            "文件须为 .csv 或 .xlsx",
-            "the file must be .csv or .xlsx",
-            422,
-            [FieldError("file", "file_type", "文件须为 .csv 或 .xlsx", "the file must be .csv or .xlsx")],
-        )
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"upload{suffix}"
-        path.write_bytes(await file.read())
-        records = signals.read_file(path)
-    with unit_of_work() as session:
-        result = signals.ingest(
-            session,
-            records,
-            source=source,
-            channel="file",
-            actor=principal.login,
-            today=date.today(),
-            filename=name,
-        )
+    result = signals.ingest_file(
+        await file.read(), file.filename or "", source=source, actor=principal.login, today=date.today()
+    )
     return result.as_dict()
 
 

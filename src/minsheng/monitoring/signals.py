@@ -213,6 +213,27 @@ def _banner_of_number(number: str) -> str | None:
     return None
 
 
+def ingest_file(content: bytes, filename: str, *, source: str, actor: str, today: date) -> IngestResult:
+    """A partner's uploaded CSV or Excel file, read and stored as signals in one unit of work."""
+    import tempfile
+
+    from minsheng.store.db import unit_of_work
+
+    name = Path(filename or "signals.csv").name
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        message = ("文件须为 .csv 或 .xlsx", "the file must be .csv or .xlsx")
+        raise DomainError("unsupported_file", *message, 422, [FieldError("file", "file_type", *message)])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(content)
+        records = read_file(path)
+    with unit_of_work() as session:
+        return ingest(
+            session, records, source=source, channel="file", actor=actor, today=today, filename=name
+        )
+
+
 def ingest(
     session: Session,
     records: Sequence[Mapping[str, Any]],

@@ -38,18 +38,7 @@ WRITE = Depends(require("monitoring.write"))
 
 
 def _context(request: Request, **values) -> dict:
-    language = language_of(request)
-
-    def t(zh: str, en: str) -> str:
-        return zh if language == "zh" else en
-
-    def label(table: dict, key: str | None) -> str:
-        pair = table.get(key or "")
-        return t(*pair) if pair else (key or "")
-
     return {
-        "t": t,
-        "label": label,
         "RISK": RISK,
         "LEVEL": LEVEL,
         "OUTCOME": OUTCOME,
@@ -224,34 +213,19 @@ def unmatched(request: Request, principal: Principal, result: dict | None = None
 
 @router.post("/signals")
 async def upload(request: Request, principal: Principal = WRITE):
-    import tempfile
-
     form = await checked_form(request)
     upload_file = form.get("file")
     source = str(form.get("source", ""))
     if upload_file is None or isinstance(upload_file, str) or not upload_file.filename:
         return unmatched(request, principal, errors={"file": "请选择文件 / choose a file"})
-    name = Path(upload_file.filename).name
-    suffix = Path(name).suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        return unmatched(
-            request, principal, errors={"file": "文件须为 .csv 或 .xlsx / the file must be .csv or .xlsx"}
-        )
     try:
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"upload{suffix}"
-            path.write_bytes(await upload_file.read())
-            records = signals.read_file(path)
-        with unit_of_work() as session:
-            result = signals.ingest(
-                session,
-                records,
-                source=source,
-                channel="file",
-                actor=principal.login,
-                today=date.today(),
-                filename=name,
-            )
+        result = signals.ingest_file(
+            await upload_file.read(),
+            upload_file.filename,
+            source=source,
+            actor=principal.login,
+            today=date.today(),
+        )
     except DomainError as error:
         return unmatched(request, principal, errors=_messages(error, language_of(request)))
     return unmatched(request, principal, result=result.as_dict())

@@ -103,6 +103,19 @@ def language_of(request: Request) -> str:
     return request.state.language
 
 
+def bilingual(language: str) -> dict[str, Any]:
+    """Every template's `t(zh, en)` and `label(table, key)` for tables of (zh, en) pairs."""
+
+    def t(zh: str, en: str) -> str:
+        return zh if language == "zh" else en
+
+    def label(table: dict, key: str | None) -> str:
+        pair = table.get(key or "")
+        return t(*pair) if pair else (key or "")
+
+    return {"t": t, "label": label}
+
+
 def translate(request: Request, message: str) -> str:
     """A message in the request's language, for Python code (flash messages, errors)."""
     return i18n.gettext_for(language_of(request), message)
@@ -122,6 +135,7 @@ def render(
         "principal": principal,
         "csrf_token": csrf_token(request),
         **_gettext_callables(language),
+        **bilingual(language),
         **(context or {}),
     }
     return templates().TemplateResponse(request, name, values, status_code=status_code)
