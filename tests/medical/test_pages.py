@@ -58,6 +58,13 @@ def settled(engine):
         security.create_user(
             session, login="medic_hohhot", password=PASSWORD, role="medical_officer", region_code="150100"
         )
+        security.create_user(  # supervises the hospital's banner, not the patient's pool
+            session,
+            login="medic_hospital_banner",
+            password=PASSWORD,
+            role="medical_officer",
+            region_code="150402",
+        )
         person_id, institution_id = person.id, institution.id
     claim = service.settle_claim(ClaimIn(**body(person_id)).to_request(), actor="test")
     return claim.claim_id, institution_id
@@ -80,5 +87,7 @@ def test_claim_page_shows_the_reasons_and_is_scoped(settled):
     page = _login(app, "medic_region").get(f"/medical/claims/{claim_id}")
     assert page.status_code == 200 and "基本医保" in page.text and "19,594.34" in page.text
     assert _login(app, "medic_hohhot").get(f"/medical/claims/{claim_id}").status_code == 404
+    # 就医地监管: the banner where the care was given sees the claims of its hospitals
+    assert _login(app, "medic_hospital_banner").get(f"/medical/claims/{claim_id}").status_code == 200
     assert _login(app, "medic_region").get(f"/medical/institutions/{institution_id}").status_code == 200
     assert _login(app, "medic_region").get("/medical/cases").status_code == 200

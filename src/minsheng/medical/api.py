@@ -14,7 +14,7 @@ from sqlalchemy import select
 from minsheng.api.deps import require
 from minsheng.api.errors import NotFound
 from minsheng.medical import service
-from minsheng.medical.models import Claim, Enrolment, Institution
+from minsheng.medical.models import Enrolment, Institution
 from minsheng.security.principal import Principal
 from minsheng.store.db import unit_of_work
 
@@ -145,7 +145,7 @@ def reverse(
 ) -> ReversalOut:
     """冲销: refund a settlement and restore the person's accumulators."""
     with unit_of_work() as session:
-        claim = _claim_in_scope(session, claim_id, principal)
+        claim = service.claim_in_scope(session, claim_id, principal.scope)
         claim = service.reverse_claim(session, claim.id, body.reason, actor=principal.login)
         return ReversalOut(
             claim_id=claim.id,
@@ -172,18 +172,11 @@ class ClaimOut(BaseModel):
     steps: list[Step]
 
 
-def _claim_in_scope(session, claim_id: int, principal: Principal) -> Claim:
-    claim = session.get(Claim, claim_id)
-    if claim is None or not principal.scope.allows(claim.pool_region):
-        raise NotFound("结算单 / claim", claim_id)  # outside the scope answers 404 too
-    return claim
-
-
 @router.get("/claims/{claim_id}", response_model=ClaimOut)
 def get_claim(claim_id: int = Path(ge=1), principal: Principal = Depends(read_permission)) -> ClaimOut:
     """结算单查询: one settlement with its reasons."""
     with unit_of_work() as session:
-        claim = _claim_in_scope(session, claim_id, principal)
+        claim = service.claim_in_scope(session, claim_id, principal.scope)
         return ClaimOut(
             claim_id=claim.id,
             claim_number=claim.claim_number,

@@ -42,6 +42,7 @@ from minsheng.medical.rules.settlement import (
 from minsheng.medical.settlement import settle_rows
 from minsheng.money import fen_to_yuan, round_fen
 from minsheng.registry.models import Person
+from minsheng.security.scope import RegionScope
 from minsheng.store import audit
 from minsheng.store.base import utcnow
 from minsheng.store.db import unit_of_work
@@ -482,6 +483,19 @@ def settle_claim(request: ClaimRequest, actor: str = "system", engine=None) -> S
             if existing is not None:
                 return _replay(existing, request)
             return _settle_in(session, request, actor)
+
+
+def claim_in_scope(session: Session, claim_id: int, scope: RegionScope) -> Claim:
+    """A claim for the pooling league's officers and for those who supervise where the care was given
+    (就医地监管: a banner officer checks the claims of its hospitals); 404 for anyone else."""
+    claim = session.get(Claim, claim_id)
+    if claim is not None and not scope.allows(claim.pool_region):
+        institution = session.get(Institution, claim.institution_id)
+        if not scope.allows(institution.region_code):
+            claim = None
+    if claim is None:
+        raise NotFound("结算单 / claim", claim_id)  # outside the scope answers 404 too
+    return claim
 
 
 def reverse_claim(session: Session, claim_id: int, reason: str, actor: str = "system") -> Claim:

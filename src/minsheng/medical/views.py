@@ -13,6 +13,7 @@ from sqlalchemy import case, func, select
 from minsheng import regions
 from minsheng.api.deps import require
 from minsheng.api.errors import NotFound
+from minsheng.medical import service
 from minsheng.medical.models import (
     AID_CATEGORY,
     CARE_TYPE,
@@ -141,9 +142,7 @@ def medical_home(
 def claim_page(request: Request, claim_id: int, principal: Principal = Depends(require("medical.read"))):
     """结算单: the split across the tiers and the reasons."""
     with unit_of_work() as session:
-        claim = session.get(Claim, claim_id)
-        if claim is None or not principal.scope.allows(claim.pool_region):
-            raise NotFound("结算单 / claim", claim_id)
+        claim = service.claim_in_scope(session, claim_id, principal.scope)
         institution = session.get(Institution, claim.institution_id)
         items = list(claim.items)
     return render(
