@@ -49,6 +49,12 @@ WITH facts AS (
     ON p.banner_code = f.banner_code AND p.hukou = f.hukou
     AND r.as_of >= p.valid_from AND r.as_of < p.valid_to
 ),
+-- counted per household and joined back: cheaper than a window over the wide member rows
+supporters AS (
+  SELECT household_id, COUNT(CASE WHEN able_supporter THEN 1 END) AS able_in_household
+  FROM facts
+  GROUP BY household_id
+),
 judged AS (
   SELECT
     person_id,
@@ -62,8 +68,7 @@ judged AS (
     own_income_fen,
     dibao_standard_fen,
     disposable_income_line_fen,
-    CAST(SUM(CASE WHEN able_supporter THEN 1 ELSE 0 END) OVER (PARTITION BY household_id)
-         - CASE WHEN able_supporter THEN 1 ELSE 0 END AS BIGINT) AS able_supporters,
+    CAST(s.able_in_household - CASE WHEN able_supporter THEN 1 ELSE 0 END AS BIGINT) AS able_supporters,
     CASE WHEN adl_items_lost >= tekun_adl_full_from THEN 'full'
          WHEN adl_items_lost >= tekun_adl_partial_from THEN 'partial'
          ELSE 'self_care' END AS self_care_tier,
@@ -81,6 +86,7 @@ judged AS (
     COALESCE(own_income_fen < dibao_standard_fen AND assets_within_limits, FALSE) AS no_means_of_living,
     NOT COALESCE(orphan_route, FALSE) AS not_orphan_route
   FROM facts
+  JOIN supporters AS s USING (household_id)
 )
 SELECT
   *,
