@@ -159,7 +159,7 @@ def main() -> None:
         import pyarrow.parquet as pq
 
         persons = pq.ParquetFile(folder / "members.parquet").metadata.num_rows
-        partitions = max(1, count // 2_500_000)
+        partitions = max(1, count // 1_000_000)  # a million households fit DuckDB's 2 GB without spilling
         console.print(f"{runner}: {count:,} households, {partitions} partition(s)…")
         result = measure(
             folder, args.data / f"out-{runner}-{households}", runner, partitions, args.memory_limit, outputs
