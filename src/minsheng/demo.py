@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -78,6 +79,57 @@ def _medical(engine: Engine, as_of: date, seed: int) -> Any:
     return synth.load_demo(engine, as_of, seed)
 
 
+# The demo's share of eligible households already on assistance; the rest are the take-up gap that
+# monitoring's discovery lists for caseworkers to start applications from. A demo choice, not policy.
+DEMO_TAKE_UP = 0.8
+DEMO_FAILED_EVERY = 250  # the demo bank returns one line in 250 as failed, to be re-issued next month
+
+
+def _assistance(engine: Engine, as_of: date, seed: int) -> Any:
+    """Active cases from the rules, then last month's payment cycle built, approved by a second
+    official, exported to the banks and answered by them, as an official finds it on a working day."""
+    from datetime import timedelta
+
+    from minsheng import regions
+    from minsheng.assistance import cycle, cycle_synth
+    from minsheng.assistance.cycle_models import Cycle
+    from minsheng.security.scope import RegionScope
+
+    last_month = (as_of.replace(day=1) - timedelta(days=1)).replace(day=1)
+    created = cycle_synth.create_cases(
+        engine, as_of=as_of, start_month=last_month, seed=seed, actor="demo", take_up=DEMO_TAKE_UP
+    )
+    built = cycle.build(last_month, actor="demo", engine=engine)
+    with unit_of_work(engine) as session:
+        cycle.approve(
+            session,
+            session.get(Cycle, built.cycle_id),
+            actor="admin",
+            permissions=frozenset({"assistance.approve"}),
+            scope=RegionScope(regions.REGION_CODE),
+        )
+    exported = cycle.export(built.cycle_id, actor="demo", engine=engine)
+    failed = 0
+    for sent in exported.files:
+        details = cycle.read_payment_file(Path(sent["file_name"]))
+        answers = [
+            (case_no, "FAILED", amount, "ACCOUNT_FROZEN")
+            if (i + 1) % DEMO_FAILED_EVERY == 0
+            else (case_no, "PAID", amount, "")
+            for i, (case_no, _name, _account, amount, _programme, _banner) in enumerate(details)
+        ]
+        failed += sum(1 for answer in answers if answer[1] == "FAILED")
+        content = cycle.return_file(answers, sent["bank_code"], last_month, regions.REGION_CODE)
+        with unit_of_work(engine) as session:
+            cycle.import_returns(session, content, actor="demo", file_name=f"return-{sent['bank_code']}.csv")
+    return {
+        "cases": created.cases,
+        "lines": built.lines,
+        "bank_files": len(exported.files),
+        "failed_lines": failed,
+    }
+
+
 def _monitoring(engine: Engine, as_of: date, seed: int) -> Any:
     from minsheng.monitoring import synth
 
@@ -86,6 +138,7 @@ def _monitoring(engine: Engine, as_of: date, seed: int) -> Any:
 
 def steps(persons: int) -> list[Step]:
     """The seeding steps in order: later domains read what earlier ones wrote."""
+    from minsheng.assistance.models import Case
     from minsheng.employment.models import EmployingUnit
     from minsheng.housing_fund.models import Employer
     from minsheng.insurance.models import Enrolment as PensionEnrolment
@@ -99,6 +152,7 @@ def steps(persons: int) -> list[Step]:
         Step("就业服务", "employment", EmployingUnit, _employment),
         Step("社会保险", "social insurance", PensionEnrolment, _insurance),
         Step("医疗保障", "medical insurance", MedicalEnrolment, _medical),
+        Step("社会救助与月度发放", "social assistance and payments", Case, _assistance),
         Step("低收入人口监测", "low-income monitoring", Signal, _monitoring),
     ]
 

@@ -98,11 +98,17 @@ def create_cases(
     select_: str = "eligible",
     seed: int = 1,
     actor: str = "synth",
+    take_up: float = 1.0,
 ) -> SynthResult:
-    """Active cases for the registry's households (see the module's docstring for which)."""
+    """Active cases for the registry's households (see the module's docstring for which).
+
+    `take_up` is the share of eligible units given a case; the others are the take-up gap that
+    monitoring's proactive discovery finds."""
     started = time.perf_counter()
     if select_ not in ("eligible", "all"):
         raise ValueError("select_ is 'eligible' or 'all'")
+    if not 0.0 <= take_up <= 1.0:
+        raise ValueError("take_up is a share between 0 and 1")
     assessment, heads = _assessment(engine, as_of, region)
     payee = dict(
         zip(heads.column("household_id").to_pylist(), heads.column("person_id").to_pylist(), strict=True)
@@ -128,6 +134,7 @@ def create_cases(
         ):
             amounts = np.nan_to_num(assessment.column(column).to_numpy(zero_copy_only=False)).astype(np.int64)
             index = np.flatnonzero(amounts > 0)
+            index = index[rng.random(index.size) < take_up]
             wanted.append((programme, index, amounts[index]))
     with unit_of_work(engine) as session:
         next_case = int(session.scalar(select(func.coalesce(func.max(Case.id), 0)))) + 1
