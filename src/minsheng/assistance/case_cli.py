@@ -3,38 +3,17 @@ recomputation after a changed standard, and the overdue list."""
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from minsheng import policy, regions
+from minsheng.cli_support import console, error_console, parse_day, parse_month
 from minsheng.money import format_yuan
 
 assistance_app = typer.Typer(help="社会救助案件 assistance cases: reviews, recomputation, overdue list")
-console = Console(soft_wrap=True)
-error_console = Console(stderr=True, soft_wrap=True)
-
-
-def _date(text: str | None, option: str) -> dt.date:
-    if not text:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        error_console.print(f"[red]{option}: 日期格式应为 YYYY-MM-DD / dates are YYYY-MM-DD[/]")
-        raise typer.Exit(2) from None
-
-
-def _month(text: str, option: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(f"{text}-01" if len(text) == 7 else text).replace(day=1)
-    except ValueError:
-        error_console.print(f"[red]{option}: 月份格式应为 YYYY-MM / months are YYYY-MM[/]")
-        raise typer.Exit(2) from None
 
 
 @assistance_app.command("review")
@@ -47,7 +26,7 @@ def review(
     from minsheng.assistance import cases
     from minsheng.store.db import unit_of_work
 
-    as_of = _date(date, "--date")
+    as_of = parse_day(date, "--date")
     started = time.perf_counter()
     with unit_of_work() as session:
         deaths = cases.check_deaths(session, as_of, "system:review")
@@ -80,9 +59,9 @@ def recompute(
     from minsheng.security.scope import RegionScope
     from minsheng.store.db import unit_of_work
 
-    as_of = _date(date, "--date")
-    start = _month(from_month, "--from")
-    paid = _month(paid_through, "--paid-through") if paid_through else None
+    as_of = parse_day(date, "--date")
+    start = parse_month(from_month, "--from")
+    paid = parse_month(paid_through, "--paid-through") if paid_through else None
     if region and not regions.exists(region):
         error_console.print(f"[red]--region: 未知的行政区划 / unknown region {region}[/]")
         raise typer.Exit(2)
@@ -117,7 +96,7 @@ def overdue(
     from minsheng.security.scope import RegionScope
     from minsheng.store.db import unit_of_work
 
-    as_of = _date(date, "--date")
+    as_of = parse_day(date, "--date")
     with unit_of_work() as session:
         rows = cases.overdue_cases(session, RegionScope(region), as_of)
         table = Table(title=f"超期案件 overdue cases · {region} · {as_of}")

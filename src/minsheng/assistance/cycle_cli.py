@@ -23,11 +23,10 @@ from rich.console import Console
 from rich.table import Table
 
 from minsheng import regions
+from minsheng.cli_support import console, error_console, fail
 from minsheng.money import format_yuan
 
 cycle_app = typer.Typer(help="月度发放 the monthly payment cycle of social assistance.", no_args_is_help=True)
-console = Console(soft_wrap=True)
-error_console = Console(stderr=True, soft_wrap=True)
 
 Month = Annotated[str, typer.Option("--month", help="the month paid, YYYY-MM")]
 Region = Annotated[str, typer.Option("--region", help="a banner, league or the region (GB/T 2260 code)")]
@@ -35,13 +34,11 @@ As = Annotated[str | None, typer.Option("--as", help="the user acting (login); r
 
 
 def _fail(problem: Exception) -> None:
+    """A refused action is printed with its fields; anything else is a bug and keeps its traceback."""
     from minsheng.api.errors import DomainError
 
     if isinstance(problem, DomainError):
-        error_console.print(f"[red]{problem.message_zh}[/] / {problem.message_en}")
-        for field in problem.fields:
-            error_console.print(f"  [red]{field.field}[/]: {field.message_zh} / {field.message_en}")
-        raise typer.Exit(1) from None
+        fail(problem)
     raise problem
 
 

@@ -10,44 +10,21 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from minsheng.cli_support import console, fail, parse_day, region_scope
 from minsheng.money import format_yuan
 
 employment_app = typer.Typer(
     help="就业 employment services, public-welfare jobs, work relief, job-retention refunds.",
     no_args_is_help=True,
 )
-console = Console(soft_wrap=True)
-error_console = Console(stderr=True, soft_wrap=True)
 ACTOR = "cli"
 
 AsOf = Annotated[str | None, typer.Option("--as-of", help="judge as of this day YYYY-MM-DD (default today)")]
 Region = Annotated[str, typer.Option(help="a banner, league or the region (GB/T 2260)")]
 Xlsx = Annotated[Path | None, typer.Option("--xlsx", help="also write the list to this Excel file")]
-
-
-def _day(text: str | None) -> date:
-    return date.fromisoformat(text) if text else date.today()
-
-
-def _scope(region: str):
-    from minsheng import regions
-    from minsheng.security.scope import RegionScope
-
-    if not regions.exists(region):
-        error_console.print(f"[red]region[/]: 未知代码 {region} / unknown code {region}")
-        raise typer.Exit(2)
-    return RegionScope(region)
-
-
-def _domain_error(error) -> None:
-    error_console.print(f"[red]{error.message_zh}[/] / {error.message_en}")
-    for field in error.fields:
-        error_console.print(f"  [red]{field.field}[/]: {field.message_zh} / {field.message_en}")
-    raise typer.Exit(1)
 
 
 def _write_xlsx(path: Path, rows: list[dict[str, Any]], columns) -> None:
@@ -71,7 +48,7 @@ def unemployed(region: Region = "150000", xlsx: Xlsx = None) -> None:
     from minsheng.store.db import unit_of_work
 
     with unit_of_work() as session:
-        rows = [asdict(r) for r in service.list_unemployed(session, _scope(region), limit=1_000_000)]
+        rows = [asdict(r) for r in service.list_unemployed(session, region_scope(region), limit=1_000_000)]
     table = Table(title=f"登记失业人员 registered unemployed: {len(rows)}")
     for _key, zh, en in UNEMPLOYED_COLUMNS:
         table.add_column(f"{zh} {en}")
@@ -102,10 +79,12 @@ def zero_employment(
     from minsheng.employment.api import ZERO_COLUMNS
     from minsheng.store.db import unit_of_work
 
-    scope = _scope(region)
+    scope = region_scope(region)
     with unit_of_work() as session:
         if refresh:
-            counts = service.refresh_zero_employment(session, scope, today=_day(as_of), actor=ACTOR)
+            counts = service.refresh_zero_employment(
+                session, scope, today=parse_day(as_of, "--as-of"), actor=ACTOR
+            )
             console.print(
                 f"新认定 opened {counts['opened']}, 清零 cleared {counts['cleared']}, 在册 tracked {counts['tracked']}"
             )
@@ -139,9 +118,11 @@ def match(
 
     try:
         with unit_of_work() as session:
-            matches = service.match_vacancies(session, REGION_WIDE, seeker_id, today=_day(as_of), top_n=top)
+            matches = service.match_vacancies(
+                session, REGION_WIDE, seeker_id, today=parse_day(as_of, "--as-of"), top_n=top
+            )
     except DomainError as error:
-        _domain_error(error)
+        fail(error)
     table = Table(title=f"求职者 {seeker_id} 的推荐岗位 vacancies for seeker {seeker_id}")
     for column in (
         "#",
@@ -185,7 +166,7 @@ def match_batch_command(
     from minsheng.employment.models import JobSeeker, Vacancy
     from minsheng.store.db import unit_of_work
 
-    today = _day(as_of)
+    today = parse_day(as_of, "--as-of")
     with unit_of_work() as session:
         seekers = [
             service.seeker_row(s)
@@ -222,7 +203,7 @@ def work_relief(region: Region = "150000", as_of: AsOf = None, xlsx: Xlsx = None
     from minsheng.store.db import unit_of_work
 
     with unit_of_work() as session:
-        rows = service.check_projects(session, _scope(region), today=_day(as_of))
+        rows = service.check_projects(session, region_scope(region), today=parse_day(as_of, "--as-of"))
     table = Table(title=f"以工代赈项目 work-relief projects: {len(rows)}")
     for column in (
         "项目 project",
@@ -316,7 +297,7 @@ def benefit(
             involuntary=not voluntary,
             banner_code=banner,
         ),
-        today=_day(as_of),
+        today=parse_day(as_of, "--as-of"),
     )
     console.print(f"{row['entitled_months']} 个月 months × {format_yuan(row['monthly_fen'])} 元 yuan")
     console.print(_reasons(row["reasons"]))
@@ -334,9 +315,9 @@ def stats(
     from minsheng.employment import service
     from minsheng.store.db import unit_of_work
 
-    today = _day(as_of)
+    today = parse_day(as_of, "--as-of")
     with unit_of_work() as session:
-        figures = service.statistics(session, _scope(region), year=year or today.year, today=today)
+        figures = service.statistics(session, region_scope(region), year=year or today.year, today=today)
     if as_json:
         console.print_json(json.dumps(figures, default=str, ensure_ascii=False))
         return
@@ -381,5 +362,5 @@ def generate_command(
     from minsheng.store.db import default_engine
 
     with console.status("生成 generating employment data"):
-        counts = synth.generate(default_engine(), _day(as_of), seed)
+        counts = synth.generate(default_engine(), parse_day(as_of, "--as-of"), seed)
     console.print("[green]已生成 generated[/] " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))

@@ -9,44 +9,16 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from minsheng.cli_support import console, parse_day, parse_month, region_scope
 from minsheng.money import format_yuan
 
 insurance_app = typer.Typer(
     help="社会保险与养老服务 social insurance and elderly care: pensions, coverage, facilities.",
     no_args_is_help=True,
 )
-console = Console(soft_wrap=True)
-
-
-def _month(text: str) -> date:
-    try:
-        return date(int(text[:4]), int(text[5:7]), 1)
-    except ValueError:
-        raise typer.BadParameter(f"月份无效 / not a month YYYY-MM: {text}", param_hint="--month") from None
-
-
-def _day(text: str | None, default: date) -> date:
-    if text is None:
-        return default
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(f"日期无效 / not a date: {text}", param_hint="--as-of") from None
-
-
-def _scope(region: str | None):
-    from minsheng import regions
-    from minsheng.security.scope import REGION_WIDE, RegionScope
-
-    if region is None:
-        return REGION_WIDE
-    if not regions.exists(region):
-        raise typer.BadParameter(f"未知区划 / unknown region: {region}", param_hint="--region")
-    return RegionScope(region)
 
 
 def _pct(value: Decimal | None) -> str:
@@ -75,11 +47,11 @@ def pension_starts(
     from minsheng.insurance.export import STARTS_COLUMNS
     from minsheng.store.db import unit_of_work
 
-    first = _month(month)
+    first = parse_month(month)
     with unit_of_work() as session:
-        starts = service.pension_starts(session, first, _scope(region))
+        starts = service.pension_starts(session, first, region_scope(region))
         awarded = (
-            service.award_starts(session, first, actor="cli", today=date.today(), scope=_scope(region))
+            service.award_starts(session, first, actor="cli", today=date.today(), scope=region_scope(region))
             if award
             else []
         )
@@ -159,7 +131,9 @@ def coverage(
     from minsheng.store.db import unit_of_work
 
     with unit_of_work() as session:
-        report = service.coverage(session, year, _day(as_of, date(year, 12, 31)), _scope(region))
+        report = service.coverage(
+            session, year, parse_day(as_of, "--as-of", date(year, 12, 31)), region_scope(region)
+        )
     rows = report["leagues" if level == "league" else "banners"]
     table = Table(title=f"{year} 养老保险参保率 pension participation")
     for title in (
@@ -216,7 +190,9 @@ def uninsured(
     from minsheng.store.db import unit_of_work
 
     with unit_of_work() as session:
-        listing = service.uninsured(session, year, date(year, 12, 31), _scope(banner), limit=limit)
+        listing = service.uninsured(
+            session, year, date(year, 12, 31), region_scope(banner, "--banner"), limit=limit
+        )
     counts = Table(title=f"{year} 未参保 uninsured by banner: {listing['total']:,}")
     counts.add_column("旗县 banner")
     counts.add_column("人数 persons", justify="right")
@@ -249,7 +225,7 @@ def record(
     from minsheng.store.db import unit_of_work
 
     with unit_of_work() as session:
-        data = service.person_record(session, person_id, _day(as_of, date.today()))
+        data = service.person_record(session, person_id, parse_day(as_of, "--as-of", date.today()))
     person = data["person"]
     console.print(
         f"[bold]{person['name']}[/] {person['id_number_masked']} {person['birth_date']} {person['banner_code']}"
@@ -301,7 +277,7 @@ def facilities(
     from minsheng.store.db import unit_of_work
 
     with unit_of_work() as session:
-        report = service.facility_coverage(session, _day(as_of, date.today()))
+        report = service.facility_coverage(session, parse_day(as_of, "--as-of", date.today()))
     table = Table(title="养老服务设施 elderly-care facilities")
     for title in (
         "盟市 league",
@@ -346,7 +322,7 @@ def synth(
         task = bar.add_task("生成 generating", total=None)
         done = generator.generate(
             default_engine(),
-            _day(as_of, date.today()),
+            parse_day(as_of, "--as-of", date.today()),
             seed,
             progress=lambda step, n: bar.update(task, description=f"{step}: {n:,}"),
         )

@@ -8,45 +8,19 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from minsheng.cli_support import console, fail, parse_day, region_scope
 from minsheng.money import format_yuan
 
 monitor_app = typer.Typer(
     help="低收入人口动态监测 low-income monitoring: daily run, partner signals, alerts.",
     no_args_is_help=True,
 )
-console = Console(soft_wrap=True)
-error_console = Console(stderr=True, soft_wrap=True)
 ACTOR = "cli"
 
 Day = Annotated[str | None, typer.Option("--date", help="the run's date YYYY-MM-DD (default today)")]
 Region = Annotated[str, typer.Option(help="a banner, league or the region (GB/T 2260)")]
-
-
-def _day(text: str | None) -> date:
-    try:
-        return date.fromisoformat(text) if text else date.today()
-    except ValueError:
-        raise typer.BadParameter(f"日期无效 / not a date: {text}", param_hint="--date") from None
-
-
-def _scope(region: str):
-    from minsheng import regions
-    from minsheng.security.scope import RegionScope
-
-    if not regions.exists(region):
-        error_console.print(f"[red]region[/]: 未知代码 {region} / unknown code {region}")
-        raise typer.Exit(2)
-    return RegionScope(region)
-
-
-def _domain_error(error) -> None:
-    error_console.print(f"[red]{error.message_zh}[/] / {error.message_en}")
-    for field in error.fields:
-        error_console.print(f"  [red]{field.field}[/]: {field.message_zh} / {field.message_en}")
-    raise typer.Exit(1)
 
 
 @monitor_app.command("eligibility")
@@ -64,7 +38,7 @@ def eligibility(
     from minsheng.registry.export import write_parquet
     from minsheng.store.db import default_engine
 
-    as_of = _day(day)
+    as_of = parse_day(day)
     target = out or _monthly_file(as_of)
     with tempfile.TemporaryDirectory(prefix="minsheng-snapshot-") as folder:
         with console.status("导出 exporting registry…"):
@@ -98,7 +72,7 @@ def run(
     from minsheng.monitoring.models import RISK
     from minsheng.store.db import default_engine
 
-    as_of = _day(day)
+    as_of = parse_day(day)
     with console.status("导出 exporting registry and signals…") as status:
 
         def phase(name: str) -> None:
@@ -163,11 +137,11 @@ def receive(
                 source=source,
                 channel="file",
                 actor=ACTOR,
-                today=_day(day),
+                today=parse_day(day),
                 filename=path.name,
             )
     except DomainError as error:
-        _domain_error(error)
+        fail(error)
         return
     console.print(
         f"[green]批次 batch {result.batch_id}[/]: {result.records} 条 records, {result.matched} 匹配 matched, "
@@ -185,7 +159,7 @@ def unmatched(region: Region = "150000", limit: int = 50) -> None:
     from minsheng.store.db import unit_of_work
 
     with unit_of_work() as session:
-        rows = signals.unmatched_signals(session, _scope(region), limit)
+        rows = signals.unmatched_signals(session, region_scope(region), limit)
         table = Table(title=f"未匹配信号 unmatched signals ({len(rows)})")
         for column in ("id", "来源 source", "记录 ref", "身份证 ID", "类型 kind", "日期 date", "金额 amount"):
             table.add_column(column)
@@ -209,9 +183,9 @@ def alerts(region: Region = "150000", day: Day = None, limit: int = 30) -> None:
     from minsheng.monitoring.models import LEVEL, RISK
     from minsheng.store.db import unit_of_work
 
-    today = _day(day)
+    today = parse_day(day)
     with unit_of_work() as session:
-        rows = service.alert_queue(session, _scope(region), today, limit=limit)
+        rows = service.alert_queue(session, region_scope(region), today, limit=limit)
         table = Table(title=f"预警 alerts {region}")
         for column in (
             "id",
@@ -251,7 +225,7 @@ def synth_signals(
     from minsheng.monitoring import synth
     from minsheng.store.db import default_engine
 
-    as_of = _day(day)
+    as_of = parse_day(day)
     folder = out or get_settings().resolved_data_dir / "monitoring" / "signals"
     result = synth.generate(default_engine(), as_of, folder, seed=seed, scatter=scatter)
     console.print(

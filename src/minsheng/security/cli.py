@@ -5,26 +5,17 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from minsheng import regions
 from minsheng.api.errors import DomainError
+from minsheng.cli_support import console, fail
 from minsheng.security import service
 from minsheng.security.roles import ROLES, TOKEN_SCOPES
 from minsheng.store.db import unit_of_work
 
 users_app = typer.Typer(help="用户 users: add, list, disable, set passwords.", no_args_is_help=True)
 tokens_app = typer.Typer(help="接口令牌 API tokens for machines: issue, list, revoke.", no_args_is_help=True)
-console = Console(soft_wrap=True)
-error_console = Console(stderr=True, soft_wrap=True)
-
-
-def _fail(problem: DomainError) -> None:
-    error_console.print(f"[red]{problem.message_zh} / {problem.message_en}[/]")
-    for field in problem.fields:
-        error_console.print(f"  {field.message_zh} / {field.message_en}")
-    raise typer.Exit(1)
 
 
 def _password(value: str | None) -> str:
@@ -49,7 +40,7 @@ def users_add(
                 display_name=name, actor="cli",
             )  # fmt: skip
     except DomainError as problem:
-        _fail(problem)
+        fail(problem)
     console.print(f"[green]已添加 added[/] {login} ({role}, {region} {regions.get(region).name_zh})")
 
 
@@ -84,7 +75,7 @@ def users_disable(
         with unit_of_work() as session:
             service.set_disabled(session, login, not enable, actor="cli")
     except DomainError as problem:
-        _fail(problem)
+        fail(problem)
     console.print(f"[green]{'已启用 enabled' if enable else '已停用 disabled'}[/] {login}")
 
 
@@ -98,7 +89,7 @@ def users_set_password(
         with unit_of_work() as session:
             service.set_password(session, login, _password(password), actor="cli")
     except DomainError as problem:
-        _fail(problem)
+        fail(problem)
     console.print(f"[green]密码已更新 password set[/] {login}")
 
 
@@ -119,7 +110,7 @@ def tokens_issue(
             )
             token_id = token.id
     except DomainError as problem:
-        _fail(problem)
+        fail(problem)
     console.print(f"[green]令牌 token {token_id}[/] (只显示一次 shown once):")
     console.print(secret, markup=False, highlight=False)
 
@@ -150,7 +141,7 @@ def tokens_revoke(token_id: int) -> None:
         with unit_of_work() as session:
             service.revoke_token(session, token_id, actor="cli")
     except DomainError as problem:
-        _fail(problem)
+        fail(problem)
     console.print(f"[green]已撤销 revoked[/] token {token_id}")
 
 
