@@ -62,9 +62,14 @@ def _housing_fund(engine: Engine, as_of: date, seed: int) -> Any:
 
 
 def _employment(engine: Engine, as_of: date, seed: int) -> Any:
-    from minsheng.employment import synth
+    """Employers, vacancies and seekers, then the 零就业 households judged, as an officer's refresh does."""
+    from minsheng.employment import service, synth
+    from minsheng.security.scope import REGION_WIDE
 
-    return synth.generate(engine, as_of, seed)
+    counts = synth.generate(engine, as_of, seed)
+    with unit_of_work(engine) as session:
+        judged = service.refresh_zero_employment(session, REGION_WIDE, today=as_of, actor="demo")
+    return {**counts, **{f"zero_employment_{k}": v for k, v in judged.items()}}
 
 
 def _insurance(engine: Engine, as_of: date, seed: int) -> Any:
@@ -93,7 +98,7 @@ def _assistance(engine: Engine, as_of: date, seed: int) -> Any:
     from minsheng import regions
     from minsheng.assistance import cycle, cycle_synth
     from minsheng.assistance.cycle_models import Cycle
-    from minsheng.security.scope import RegionScope
+    from minsheng.security.scope import REGION_WIDE
 
     last_month = (as_of.replace(day=1) - timedelta(days=1)).replace(day=1)
     created = cycle_synth.create_cases(
@@ -106,7 +111,7 @@ def _assistance(engine: Engine, as_of: date, seed: int) -> Any:
             session.get(Cycle, built.cycle_id),
             actor="admin",
             permissions=frozenset({"assistance.approve"}),
-            scope=RegionScope(regions.REGION_CODE),
+            scope=REGION_WIDE,
         )
     exported = cycle.export(built.cycle_id, actor="demo", engine=engine)
     failed = 0

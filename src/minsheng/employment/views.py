@@ -245,4 +245,8 @@ async def refresh_zero_employment(
 def work_relief_page(request: Request, principal: Principal = Depends(require("employment.read"))):
     with unit_of_work() as session:
         rows = service.check_projects(session, principal.scope, today=_today(request))
-    return render(request, "employment/work_relief.html", {"rows": rows, "today": _today(request)})
+    return render(
+        request,
+        "employment/work_relief.html",
+        {"rows": rows, "today": _today(request), "SHARE_STATUS": vocab.WORK_RELIEF_SHARE_STATUS},
+    )

@@ -151,6 +151,13 @@ SIZE = {"large": ("大型企业", "large"), "sme": ("中小微企业", "small or
 KEY_GROUPS = ("graduate", "veteran", "migrant_worker", "unemployed")
 HARDSHIP_GROUPS = ("poverty_alleviated", "dibao", "zero_employment_household", "disabled")
 
+# The work-relief rule's share_status: labour pay against 30 % of central funds.
+WORK_RELIEF_SHARE_STATUS = {
+    "met": ("已达标", "met"),
+    "in_progress": ("进行中", "in progress"),
+    "warning": ("临近竣工未达标", "warning: closing soon"),
+    "failed": ("未达标", "failed"),
+}
 REFERRAL_STATUS = {
     "referred": ("已推荐", "referred"),
     "interviewed": ("已面试", "interviewed"),
