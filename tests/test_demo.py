@@ -30,7 +30,11 @@ def test_the_demo_seeds_every_domain_once_and_issues_a_working_token(engine):
         from minsheng.assistance.cycle_models import Cycle
 
         cycle = session.scalars(select(Cycle)).one()
-        assert (cycle.month, cycle.status, cycle.approved_by) == (date(2024, 5, 1), "returns_imported", "admin")
+        assert (cycle.month, cycle.status, cycle.approved_by) == (
+            date(2024, 5, 1),
+            "returns_imported",
+            "admin",
+        )
 
     again = demo.seed(engine, persons=3_000, seed=11, as_of=date(2024, 6, 30))
     assert [s.done for s in again.steps] == [False] * len(again.steps)

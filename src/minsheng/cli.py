@@ -145,14 +145,12 @@ def demo(
     from rich.table import Table
 
     from minsheng import demo as demo_region
+    from minsheng.cli_support import parse_day
     from minsheng.config import get_settings
     from minsheng.store.db import default_engine
     from minsheng.store.migrate import upgrade
 
-    try:
-        snapshot_date = date.fromisoformat(as_of) if as_of else date.today()
-    except ValueError:
-        raise typer.BadParameter(f"日期无效 / not a date: {as_of}", param_hint="--date") from None
+    snapshot_date = parse_day(as_of)
     upgrade()
     console.print(f"数据库 database: {_safe_url(get_settings().resolved_database_url)}")
     with console.status("") as status:

@@ -327,18 +327,13 @@ def transition_api(
 
 @router.get("/cases/{case_id}/notice.pdf", summary="决定书 PDF the decision notice")
 def notice_pdf_api(case_id: int, principal: Any = Depends(require("assistance.read"))):
-    from fastapi.responses import Response
 
     from minsheng.assistance import cases, notice
 
     with unit_of_work() as session:
         case = cases.get_case(session, case_id, principal.scope)
-        document = notice.pdf(notice.build(session, case))
-    return Response(
-        document,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{case.case_no}.pdf"'},
-    )
+        content = notice.build(session, case)
+    return notice.pdf_response(content)
 
 
 @router.get("/notices", summary="公示 cases in public notice in scope")

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from minsheng import policy, regions
-from minsheng.cli_support import console, error_console, parse_day, parse_month
+from minsheng.cli_support import console, parse_day, parse_month, region_scope
 from minsheng.money import format_yuan
 
 assistance_app = typer.Typer(help="社会救助案件 assistance cases: reviews, recomputation, overdue list")
@@ -56,15 +56,12 @@ def recompute(
     """标准调整重算 After a standard changed in policy/params: every active case recomputed month by month
     from --from; the amounts change from their month, and paid months get arrears or overpayments."""
     from minsheng.assistance import cases
-    from minsheng.security.scope import RegionScope
     from minsheng.store.db import unit_of_work
 
     as_of = parse_day(date, "--date")
     start = parse_month(from_month, "--from")
     paid = parse_month(paid_through, "--paid-through") if paid_through else None
-    if region and not regions.exists(region):
-        error_console.print(f"[red]--region: 未知的行政区划 / unknown region {region}[/]")
-        raise typer.Exit(2)
+    scope = region_scope(region) if region else None
     started = time.perf_counter()
     with unit_of_work() as session:
         result = cases.recompute(
@@ -73,7 +70,7 @@ def recompute(
             as_of,
             "system:recompute",
             policy.load(),
-            RegionScope(region) if region else None,
+            scope,
             paid_through=paid,
         )
     console.print(
@@ -93,12 +90,12 @@ def overdue(
 ) -> None:
     """超期案件 Open cases past the 3-working-day start or the 30 (45) working-day decision deadline."""
     from minsheng.assistance import cases
-    from minsheng.security.scope import RegionScope
     from minsheng.store.db import unit_of_work
 
     as_of = parse_day(date, "--date")
+    scope = region_scope(region)
     with unit_of_work() as session:
-        rows = cases.overdue_cases(session, RegionScope(region), as_of)
+        rows = cases.overdue_cases(session, scope, as_of)
         table = Table(title=f"超期案件 overdue cases · {region} · {as_of}")
         for column in (
             "案件编号 case",

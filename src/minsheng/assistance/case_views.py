@@ -371,11 +371,7 @@ def notice_pdf(case_id: int, principal: Principal = READ) -> Response:
     with unit_of_work() as session:
         case = cases.get_case(session, case_id, principal.scope)
         content = notice.build(session, case)
-    return Response(
-        notice.pdf(content),
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{content.case_no}.pdf"'},
-    )
+    return notice.pdf_response(content)
 
 
 # ---------------------------------------------------------------- public notices

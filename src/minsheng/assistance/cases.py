@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from minsheng import policy
+from minsheng import idcard, policy
 from minsheng.api.errors import Conflict, DomainError, FieldError, NotFound
 from minsheng.assistance import service
 from minsheng.assistance.banks import BANK_CODES
@@ -191,13 +191,6 @@ def get_case(session: Session, case_id: int, scope: RegionScope) -> Case:
     case = session.get(Case, case_id)
     if case is None or not scope.allows(case.banner_code):
         raise NotFound("救助案件 / case", case_id)
-    return case
-
-
-def find_by_number(session: Session, case_no: str, scope: RegionScope) -> Case:
-    case = session.scalar(select(Case).where(Case.case_no == case_no))
-    if case is None or not scope.allows(case.banner_code):
-        raise NotFound("救助案件 / case", case_no)
     return case
 
 
@@ -845,7 +838,7 @@ def _confirm(session, case, on, reason, data, params):
     case.start_month = start
     case.decided_on = on
     case.determination = {**determination, "stage": "decision", "decision": "approved"}
-    interval = _review_interval(session, case, determination, on, params)
+    interval = _review_interval(session, case, on, params)
     case.review_interval_months = interval
     case.next_review_on = add_months(start, interval)
     _schedule(session, case, "review", case.next_review_on, on, f"定期核查 every {interval} months")
@@ -937,49 +930,47 @@ def _schedule(session: Session, case: Case, kind: str, due_on: dt.date, on: dt.d
     return task
 
 
-def _review_interval(
-    session: Session, case: Case, determination: dict, on: dt.date, params: policy.ParameterSet | None
-) -> int:
+def _review_interval(session: Session, case: Case, on: dt.date, params: policy.ParameterSet | None) -> int:
     """Every 6 months for households with irregular income or able-bodied members, else 12."""
     if case.programme in CHILD_PROGRAMMES or case.programme == "tekun":
         irregular = False
     else:
-        irregular = household_is_irregular(session, case.household_id, on)
+        irregular = household_is_irregular(session, case.household_id, on, case.banner_code, params)
     name = "assistance.review.interval_short_months" if irregular else "assistance.review.interval_months"
     return int(_param(name, on, case.banner_code, params))
 
 
-def household_is_irregular(session: Session, household_id: int, on: dt.date) -> bool:
-    """收入不固定 (farming, self-employment, business income) or an able-bodied member (16–59, able)."""
+def _income_in_force(income: Any, category: str, on: dt.date) -> bool:
+    return (
+        income.category == category
+        and income.monthly_fen > 0
+        and income.effective_from <= on
+        and (income.effective_to is None or on < income.effective_to)
+    )
+
+
+def household_is_irregular(
+    session: Session, household_id: int, on: dt.date, region: str, params: policy.ParameterSet | None = None
+) -> bool:
+    """收入不固定 (farming, self-employment, business income) or an able-bodied member (of working age,
+    without a severe disability or serious illness, not a student)."""
+    age_from = int(_param("assistance.review.able_bodied_age_from", on, region, params))
+    age_below = int(_param("assistance.review.able_bodied_age_below", on, region, params))
+    grade_max = int(_param("assistance.review.disability_grade_max", on, region, params))
     household = session.get(Household, household_id)
     for person in household.members:
         if person.death_date is not None and person.death_date <= on:
             continue
-        age = (
-            on.year
-            - person.birth_date.year
-            - ((on.month, on.day) < (person.birth_date.month, person.birth_date.day))
-        )
         if person.employment_status in IRREGULAR_EMPLOYMENT:
             return True
-        if any(
-            i.category == "business"
-            and i.monthly_fen > 0
-            and i.effective_from <= on
-            and (i.effective_to is None or on < i.effective_to)
-            for i in person.incomes
-        ):
+        if any(_income_in_force(i, "business", on) for i in person.incomes):
             return True
-        disabled = person.disability_grade is not None and person.disability_grade <= 2
+        disabled = person.disability_grade is not None and person.disability_grade <= grade_max
         if (
-            16 <= age < 60
+            age_from <= idcard.age_on(person.birth_date, on) < age_below
             and not disabled
             and not person.serious_illness
-            and person.employment_status
-            not in (
-                "student",
-                "unable",
-            )
+            and person.employment_status not in ("student", "unable")
         ):
             return True
     return False
@@ -992,13 +983,7 @@ def _found_work(session: Session, household_id: int, on: dt.date) -> bool:
             continue
         if person.employment_status == "employed":
             return True
-        if any(
-            i.category == "wages"
-            and i.monthly_fen > 0
-            and i.effective_from <= on
-            and (i.effective_to is None or on < i.effective_to)
-            for i in person.incomes
-        ):
+        if any(_income_in_force(i, "wages", on) for i in person.incomes):
             return True
     return False
 
@@ -1011,7 +996,7 @@ def review_case(session: Session, case: Case, on: dt.date, params: policy.Parame
     for task in _open_tasks(session, case.id):
         if task.kind in ("review", "recheck") and task.due_on <= add_months(on, 1):
             task.done_on = on
-    interval = _review_interval(session, case, determination, on, params)
+    interval = _review_interval(session, case, on, params)
     case.review_interval_months = interval
     case.next_review_on = add_months(first_of_month(on), interval)
     _schedule(session, case, "review", case.next_review_on, on, f"定期核查 every {interval} months")

@@ -1067,7 +1067,11 @@ def return_file(
 
 def read_payment_file(path: Path) -> list[tuple[str, str, str, int, str, str]]:
     """The detail lines of a payment file, after checking its totals and control line."""
-    raw = Path(path).read_bytes()
+    return parse_payment_file(Path(path).read_bytes(), path)
+
+
+def parse_payment_file(raw: bytes, path: Path) -> list[tuple[str, str, str, int, str, str]]:
+    """`read_payment_file` over bytes already read (`path` names the file in errors)."""
     rows = raw.decode("utf-8").split("\n")[:-1]
     body = "".join(r + "\n" for r in rows[:-1]).encode("utf-8")
     if rows[-1] != f"C,{hashlib.sha256(body).hexdigest()}":
@@ -1247,7 +1251,8 @@ def reconciliation(session: Session, cycle: Cycle, scope: RegionScope | None = N
         select(BankFile).where(BankFile.cycle_id == cycle.id).order_by(BankFile.bank_code)
     ).scalars():
         path = Path(record.file_name)
-        ok = path.is_file() and file_sha256(path) == record.sha256
+        raw = path.read_bytes() if path.is_file() else None  # read once: checksum, then the lines
+        ok = raw is not None and hashlib.sha256(raw).hexdigest() == record.sha256
         file_checks.append(
             {
                 "bank_code": record.bank_code,
@@ -1260,7 +1265,7 @@ def reconciliation(session: Session, cycle: Cycle, scope: RegionScope | None = N
         )
         if not ok:
             continue
-        for _case_no, _name, _account, amount, programme, banner in read_payment_file(path):
+        for _case_no, _name, _account, amount, programme, banner in parse_payment_file(raw, path):
             if scope is not None and not scope.allows(banner):
                 continue
             entry = files.setdefault(

@@ -25,9 +25,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from minsheng.store.base import Base, BigId, Fen, Versioned, utcnow
 
-CYCLE_STATUSES: tuple[str, ...] = ("building", "built", "approved", "exported", "returns_imported")
-LINE_STATUSES: tuple[str, ...] = ("pending", "paid", "failed")
-
 
 class Cycle(Versioned, Base):
     """发放批次 — one month's payments for one region (a banner, a league or the whole region)."""

@@ -26,16 +26,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Engine, func, select, text
 
-from minsheng import policy
+from minsheng import policy, regions
 from minsheng.assistance import banks
 from minsheng.assistance import rules as R
+from minsheng.assistance.cases import CASE_NO_PREFIX
 from minsheng.assistance.models import Case, CaseAmount
 from minsheng.engine import run_local_all
 from minsheng.registry.export import snapshot_tables
 from minsheng.store import audit
 from minsheng.store.db import unit_of_work
 
-PROGRAMME_PREFIX = {"dibao": "DB", "tekun": "TK", "orphan": "GE"}
 CASE_COLUMNS = (
     "id",
     "case_no",
@@ -68,7 +68,7 @@ class SynthResult:
 
 
 def _assessment(engine: Engine, as_of: date, region: str | None) -> tuple[pa.Table, pa.Table]:
-    prefix = None if region in (None, "150000") else region.rstrip("0")
+    prefix = None if region in (None, regions.REGION_CODE) else regions.scope_prefix(region)
     households, members = snapshot_tables(engine, as_of, prefix)
     result = run_local_all(R.ASSESSMENT, {"households": households, "members": members}, as_of, policy.load())
     heads = members.filter(pc.equal(members.column("relationship_to_head"), "head")).select(
@@ -162,7 +162,7 @@ def create_cases(
             case_rows.append(
                 (
                     case_id,
-                    f"{PROGRAMME_PREFIX[programme]}{banner[position]}-{year}-S{case_id:07d}",
+                    f"{CASE_NO_PREFIX[programme]}{banner[position]}-{year}-S{case_id:07d}",
                     household_id,
                     banner[position],
                     programme,

@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from minsheng import regions
@@ -46,6 +47,15 @@ class Notice:
     issuer: str = ""
     issued_on: dt.date | None = None
     programme: str = ""
+
+
+def _appeal_rights(banner: str) -> str:
+    """The rights every decision states: review within 60 days (《行政复议法》), suit within 6 months
+    (《行政诉讼法》); periods of statute, not of assistance policy."""
+    return (
+        f"如对本决定不服,可以自收到本决定书之日起六十日内向{banner}人民政府申请行政复议,"
+        "或者自收到本决定书之日起六个月内依法向人民法院提起行政诉讼。"
+    )
 
 
 def _chinese_date(day: dt.date) -> str:
@@ -115,10 +125,7 @@ def build(session: Session, case: Case) -> Notice:
             reasons_title=reasons_title,
             reasons=reasons,
             details=details,
-            rights=(
-                f"如对本决定不服,可以自收到本决定书之日起六十日内向{banner}人民政府申请行政复议,"
-                "或者自收到本决定书之日起六个月内依法向人民法院提起行政诉讼。"
-            ),
+            rights=_appeal_rights(banner),
             issuer=f"{banner}民政局",
             issued_on=stop.occurred_on,
             programme=programme,
@@ -178,10 +185,7 @@ def build(session: Session, case: Case) -> Notice:
             if cited:
                 line += "(依据:" + ";".join(cited) + ")"
             reasons.append(line)
-    rights = (
-        f"如对本决定不服,可以自收到本决定书之日起六十日内向{banner}人民政府申请行政复议,"
-        "或者自收到本决定书之日起六个月内依法向人民法院提起行政诉讼。"
-    )
+    rights = _appeal_rights(banner)
     return Notice(
         case_no=case.case_no,
         approved=approved,
@@ -208,6 +212,15 @@ def font_path() -> Path:
         "未找到中文字体(fonts-noto-cjk),无法生成 PDF;请安装后重试,或打印网页版决定书",
         "no CJK font (fonts-noto-cjk) is installed, so no PDF; install it or print the page",
         503,
+    )
+
+
+def pdf_response(notice: Notice) -> Response:
+    """The PDF as an HTTP answer the browser shows inline, named after the case."""
+    return Response(
+        pdf(notice),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{notice.case_no}.pdf"'},
     )
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import RedirectResponse
 
 from minsheng.api.errors import DomainError
 from minsheng.assistance import cases, notice, portal
@@ -231,8 +231,4 @@ def case_notice_pdf(request: Request, case_id: int):
     with unit_of_work() as session:
         case = portal.case_of(session, citizen, case_id)
         content = notice.build(session, case)
-    return Response(
-        notice.pdf(content),
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{content.case_no}.pdf"'},
-    )
+    return notice.pdf_response(content)

@@ -23,7 +23,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from sqlalchemy import Engine, and_, func, inspect, or_, select
+from sqlalchemy import Engine, and_, case, func, inspect, or_, select
 from sqlalchemy.orm import Session
 
 from minsheng import policy, regions
@@ -88,20 +88,17 @@ def _table(rows: Sequence[Sequence[Any]], schema: pa.Schema) -> pa.Table:
     )
 
 
+def _longest_lookback(params: policy.ParameterSet) -> dt.timedelta:
+    """The widest look-back window of any banner: what the rules may read of signals and claims."""
+    days = params.table(("monitoring.lookback_days",)).column("monitoring_lookback_days").to_pylist()
+    return dt.timedelta(days=max(int(d) for d in days))
+
+
 def input_tables(
     session: Session, as_of: dt.date, params: policy.ParameterSet, household_ids: Sequence[int] | None = None
 ) -> dict[str, pa.Table]:
     """The monitoring inputs besides the registry snapshot, from the database, as Arrow tables."""
-    lookback = max(
-        (
-            int(v)
-            for v in params.table(("monitoring.lookback_days",))
-            .column("monitoring_lookback_days")
-            .to_pylist()
-        ),
-        default=365,
-    )
-    since = as_of - dt.timedelta(days=lookback)
+    since = as_of - _longest_lookback(params)
     signal_query = select(
         Signal.id,
         Signal.household_id,
@@ -555,7 +552,7 @@ def merge(
     report.closed_by_case = _close_applied(session, list(open_alerts.values()), as_of, actor)
     open_alerts = {key: a for key, a in open_alerts.items() if a.status != "closed"}
 
-    lookback = dt.timedelta(days=365)
+    lookback = _longest_lookback(params)
     touched = sorted({hh for hh, _ in wanted})
     signals_by_household: dict[int, list[Signal]] = {}
     for start in range(0, len(touched), 900):
@@ -872,7 +869,6 @@ def alert_queue(
         query = query.where(Alert.level == level)
     if overdue_only:
         query = query.where(Alert.due_on < today, Alert.status != "closed")
-    from sqlalchemy import case
 
     overdue = case((and_(Alert.due_on < today, Alert.status != "closed"), 0), else_=1)
     rank = case((Alert.level == "high", 0), (Alert.level == "medium", 1), else_=2)
@@ -937,19 +933,13 @@ def dashboard(session: Session, scope: RegionScope, today: dt.date) -> dict[str,
         .group_by(Alert.risk, Alert.level)
     ):
         by_risk_level[risk][level] = count
-    overdue = session.scalar(
-        select(func.count())
-        .select_from(Alert)
-        .where(in_scope, Alert.status != "closed", Alert.due_on < today)
-    )
-    escalated = session.scalar(
-        select(func.count())
-        .select_from(Alert)
-        .where(in_scope, Alert.status != "closed", Alert.escalated_on.is_not(None))
-    )
-    open_count = session.scalar(
-        select(func.count()).select_from(Alert).where(in_scope, Alert.status != "closed")
-    )
+    overdue, escalated = session.execute(
+        select(
+            func.count(case((Alert.due_on < today, 1))),
+            func.count(case((Alert.escalated_on.is_not(None), 1))),
+        ).where(in_scope, Alert.status != "closed")
+    ).one()
+    open_count = sum(sum(levels.values()) for levels in by_risk_level.values())
     outcomes = {name: 0 for name in OUTCOME}
     for outcome, count in session.execute(
         select(Alert.outcome, func.count()).where(in_scope, Alert.status == "closed").group_by(Alert.outcome)
@@ -958,7 +948,7 @@ def dashboard(session: Session, scope: RegionScope, today: dt.date) -> dict[str,
     unmatched = session.scalar(
         select(func.count())
         .select_from(Signal)
-        .where(Signal.status == "unmatched", true_if_wide(scope, Signal.banner_code))
+        .where(Signal.status == "unmatched", scope.where(Signal.banner_code))
     )
     run = latest_run(session)
     areas: list[dict[str, Any]] = []
@@ -988,8 +978,3 @@ def dashboard(session: Session, scope: RegionScope, today: dt.date) -> dict[str,
         "run": run,
         "areas": areas,
     }
-
-
-def true_if_wide(scope: RegionScope, column: Any) -> Any:
-    """Region-wide callers see everything (also rows without a banner); others their scope."""
-    return scope.where(column)

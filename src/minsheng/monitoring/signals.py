@@ -369,7 +369,5 @@ def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
 def unmatched_signals(session: Session, scope: RegionScope, limit: int = 200) -> list[Signal]:
     """Signals no registry person was found for, newest first; region-wide callers also see those whose
     ID number names no banner of the region."""
-    query = select(Signal).where(Signal.status == "unmatched")
-    if not scope.is_region_wide:
-        query = query.where(scope.where(Signal.banner_code))
+    query = select(Signal).where(Signal.status == "unmatched", scope.where(Signal.banner_code))
     return list(session.scalars(query.order_by(Signal.id.desc()).limit(limit)))

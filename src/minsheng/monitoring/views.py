@@ -9,16 +9,14 @@ service with the caller's RegionScope (outside it: 404).
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import FileResponse, RedirectResponse
-from markupsafe import Markup
+from fastapi.responses import RedirectResponse
 
 from minsheng.api.deps import require
-from minsheng.api.errors import DomainError, NotFound
+from minsheng.api.errors import DomainError
 from minsheng.monitoring import service, signals
 from minsheng.monitoring.models import ALERT_STATUS, LEVEL, OUTCOME, RISK, SIGNAL_KIND, SIGNAL_SOURCE
 from minsheng.registry.models import Person
@@ -27,12 +25,12 @@ from minsheng.store.db import unit_of_work
 from minsheng.web import nav
 from minsheng.web.forms import checked_form
 from minsheng.web.nav import N_
-from minsheng.web.templating import add_template_dir, language_of, render
+from minsheng.web.templating import add_static_route, add_template_dir, language_of, render, script_json
 
 router = APIRouter(prefix="/monitoring", include_in_schema=False)
 add_template_dir(Path(__file__).parent / "templates")
 nav.register(nav.NavItem("/monitoring", N_("监测预警"), "monitoring.read", 35))
-STATIC = Path(__file__).parent / "static"
+add_static_route(router, Path(__file__).parent / "static")
 READ = Depends(require("monitoring.read"))
 WRITE = Depends(require("monitoring.write"))
 
@@ -56,18 +54,6 @@ def _today(request: Request) -> date:
         return date.fromisoformat(text) if text else date.today()
     except ValueError:
         raise DomainError("invalid_request", "日期格式应为 YYYY-MM-DD", "dates are YYYY-MM-DD", 422) from None
-
-
-def _script_json(value: object) -> Markup:
-    return Markup(json.dumps(value, ensure_ascii=False, default=str).replace("</", "<\\/"))
-
-
-@router.get("/static/{name}")
-def static(name: str) -> FileResponse:
-    path = STATIC / name
-    if path.parent != STATIC or not path.is_file():
-        raise NotFound("文件 / file", name)
-    return FileResponse(path, media_type="text/javascript")
 
 
 @router.get("")
@@ -265,7 +251,7 @@ def dashboard(request: Request, principal: Principal = READ):
         _context(
             request,
             figures=figures,
-            chart_json=_script_json(chart),
+            chart_json=script_json(chart),
             league_level=principal.scope.is_region_wide,
         ),
     )

@@ -117,8 +117,7 @@ SMALL_INPUT_DISABLED_OPTIMIZERS = (
 class SmallRunner:
     """One rule over a few rows, many times, on one thread: a long-lived DuckDB connection whose input
     tables exist once (emptied and refilled per run), the parameter table loaded once per parameter set,
-    the rule's SQL parsed once, no progress bar and no big-data optimizers. Not thread-safe: one per thread
-    (see `small_runner`)."""
+    the rule's SQL parsed once, no progress bar and no big-data optimizers. Not thread-safe: one per thread."""
 
     def __init__(self, rule: Rule, schemas: Mapping[str, pa.Schema]):
         self.rule = rule
@@ -135,10 +134,8 @@ class SmallRunner:
             name: f"INSERT INTO {name} VALUES ({', '.join('?' for _ in schema)})"
             for name, schema in self.schemas.items()
         }
-        self.loaded: dict[str, int] = {}
-        self.filled: set[str] = (
-            set()
-        )  # input tables holding rows of the last run  # fixed tables (parameters) by the id of what was loaded
+        self.loaded: dict[str, int] = {}  # fixed tables (parameters) by the id of what was loaded
+        self.filled: set[str] = set()  # input tables holding rows of the last run
 
     def _create(self, name: str, table: pa.Table) -> None:
         self.connection.register("_incoming", table)
@@ -172,17 +169,6 @@ class SmallRunner:
                 f"rule {self.rule.name}: {len(expected)} units in, {len(produced)} rows out"
             )
         return result
-
-
-_local = threading.local()
-
-
-def small_runner(rule: Rule, schemas: Mapping[str, pa.Schema]) -> SmallRunner:
-    """This thread's runner for `rule` (created on first use)."""
-    runners = _local.__dict__.setdefault("runners", {})
-    if rule.name not in runners:
-        runners[rule.name] = SmallRunner(rule, schemas)
-    return runners[rule.name]
 
 
 class Batcher:
