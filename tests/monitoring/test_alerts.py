@@ -127,9 +127,7 @@ def test_overdue_alerts_escalate_once_and_a_cleared_risk_keeps_the_alert_open(en
         assert alert.status == "open" and alert.risk_cleared_on == AS_OF + timedelta(days=400)
 
 
-def test_the_months_prepared_eligibility_gives_the_same_risks_as_running_the_assistance_rules(
-    sqlite_engine, tmp_path
-):
+def test_the_months_prepared_determination_gives_the_same_risks_as_running_it_first(sqlite_engine, tmp_path):
     from minsheng import policy
     from minsheng.registry.export import write_parquet
 
@@ -138,11 +136,10 @@ def test_the_months_prepared_eligibility_gives_the_same_risks_as_running_the_ass
         _, number = _sick_household(session)
         send(session, "medical", record(number, "medical_bill", AS_OF, amount_yuan="30000"))
     write_parquet(sqlite_engine, tmp_path / "snapshot", AS_OF)
-    monthly = tmp_path / "eligibility.parquet"
-    assert (
-        service.prepare_eligibility(tmp_path / "snapshot", AS_OF, policy.load(), monthly, progress=False) == 2
-    )
-    with_file = service.run_daily(sqlite_engine, AS_OF, progress=False, eligibility=monthly)
+    monthly = tmp_path / "month"
+    assert service.prepare_monthly(tmp_path / "snapshot", AS_OF, policy.load(), monthly, progress=False) == 2
+    assert service.monthly_ready(monthly)
+    with_file = service.run_daily(sqlite_engine, AS_OF, progress=False, monthly=monthly)
     assert with_file.by_risk == {"take_up_gap": 1, "medical_burden": 1}
     fresh = service.run_daily(sqlite_engine, AS_OF, progress=False)
     assert fresh.by_risk == with_file.by_risk and (fresh.new, fresh.changed) == (0, 0)

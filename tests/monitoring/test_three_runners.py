@@ -81,7 +81,8 @@ def test_local_batch_and_spark_find_the_same_risks(tmp_path: Path) -> None:
 
     params = policy.load()
     tables = _region(tmp_path / "region", 20_000)
-    tables["eligibility"] = run_local_all(M.ELIGIBILITY, tables, AS_OF, params)[M.ELIGIBILITY.name]
+    monthly = run_local_all(M.MONTHLY_RULES, tables, AS_OF, params)
+    tables.update({name: monthly[name] for name in M.MONTHLY_TABLES})
     snapshot = tmp_path / "snapshot"
     snapshot.mkdir()
     for name, table in tables.items():

@@ -23,14 +23,16 @@ Day = Annotated[str | None, typer.Option("--date", help="the run's date YYYY-MM-
 Region = Annotated[str, typer.Option(help="a banner, league or the region (GB/T 2260)")]
 
 
-@monitor_app.command("eligibility")
-def eligibility(
+@monitor_app.command("monthly")
+def monthly(
     day: Day = None,
-    out: Annotated[Path | None, typer.Option(help="the Parquet file (default: data dir, by month)")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="the folder of the month's tables (default: data dir, by month)")
+    ] = None,
     partitions: Annotated[int, typer.Option(min=1, help="household-id partitions of the engine run")] = 4,
 ) -> None:
-    """The month's social-assistance determination of every household, for the daily runs of the month
-    (`monitor run --eligibility FILE`). 当月救助认定(供每日监测使用)。"""
+    """The month's determination of every household (social-assistance eligibility and the members'
+    standing), for the daily runs of the month (`monitor run --monthly FOLDER`). 当月认定(供每日监测使用)。"""
     import tempfile
 
     from minsheng import policy
@@ -39,30 +41,35 @@ def eligibility(
     from minsheng.store.db import default_engine
 
     as_of = parse_day(day)
-    target = out or _monthly_file(as_of)
+    target = out or _monthly_folder(as_of)
     with tempfile.TemporaryDirectory(prefix="minsheng-snapshot-") as folder:
         with console.status("导出 exporting registry…"):
             write_parquet(default_engine(), Path(folder), as_of)
-        rows = service.prepare_eligibility(Path(folder), as_of, policy.load(), target, partitions=partitions)
+        rows = service.prepare_monthly(Path(folder), as_of, policy.load(), target, partitions=partitions)
     console.print(f"[green]已写出 written[/] {target} ({rows:,} households)")
 
 
-def _monthly_file(as_of: date) -> Path:
+# the command's earlier name, for schedules written before the members' standing joined it
+monitor_app.command("eligibility", hidden=True)(monthly)
+
+
+def _monthly_folder(as_of: date) -> Path:
     from minsheng.config import get_settings
 
-    return get_settings().resolved_data_dir / "monitoring" / f"eligibility-{as_of:%Y-%m}.parquet"
+    return get_settings().resolved_data_dir / "monitoring" / f"month-{as_of:%Y-%m}"
 
 
 @monitor_app.command("run")
 def run(
     day: Day = None,
     partitions: Annotated[int, typer.Option(min=1, help="household-id partitions of the engine run")] = 4,
-    eligibility_file: Annotated[
+    monthly_folder: Annotated[
         Path | None,
         typer.Option(
+            "--monthly",
             "--eligibility",
-            help="the month's determination from `monitor eligibility` (default: that month's file if present, "
-            "else the assistance rules run first)",
+            help="the month's determination from `monitor monthly` (default: that month's folder if complete, "
+            "else it is prepared first)",
         ),
     ] = None,
 ) -> None:
@@ -76,19 +83,19 @@ def run(
     with console.status("导出 exporting registry and signals…") as status:
 
         def phase(name: str) -> None:
-            if name in ("determine", "eligibility"):
+            if name in ("determine", "monthly"):
                 status.stop()  # the engine shows its own progress bar
             elif name == "merge":
                 status.start()
                 status.update("合并预警 merging alerts…")
 
-        monthly = eligibility_file or _monthly_file(as_of)
+        prepared = monthly_folder or _monthly_folder(as_of)
         report = service.run_daily(
             default_engine(),
             as_of,
             partitions=partitions,
             on_phase=phase,
-            eligibility=monthly if monthly.exists() else None,
+            monthly=prepared if service.monthly_ready(prepared) else None,
         )
     table = Table(title=f"低收入人口监测 monitoring run {as_of} (run {report.run_id})")
     table.add_column("")

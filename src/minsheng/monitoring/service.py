@@ -1,14 +1,16 @@
 """Low-income monitoring use cases: the daily run, alerts and their legwork, and the reads of the pages.
 
 The daily run (`run_daily`) exports the registry snapshot and the monitoring inputs (matched signals,
-settled medical claims, unemployment registrations, open assistance cases) as Parquet, runs the
-monitoring rules over every household through the engine in partitions (`run_batch`), and writes only
-`monitored_population` (one row per household with each risk's level). The (household, risk) pairs at
-risk are then merged into the alerts: a new pair opens an alert assigned to the assistance caseworker of
-the household's banner with a due date by level; an open alert of the same pair takes the new evidence
-(one alert per household and risk, never two); an open alert whose risk is no longer found is marked
-cleared but stays open until a caseworker records an outcome. Reasons are rendered only for the
-alerts that are new or changed, by running the same rules locally over those households.
+settled medical claims, unemployment registrations, open assistance cases) as Parquet, reads the month's
+determination (`prepare_monthly`: assistance eligibility and the members' standing, prepared once a
+month), runs the monitoring rules over every household through the engine in partitions (`run_batch`),
+and writes only `monitored_population` (one row per household with each risk's level). The (household,
+risk) pairs at risk are then merged into the alerts: a new pair opens an alert assigned to the
+assistance caseworker of the household's banner with a due date by level; an open alert of the same pair
+takes the new evidence (one alert per household and risk, never two); an open alert whose risk is no
+longer found is marked cleared but stays open until a caseworker records an outcome. Reasons are
+rendered only for the alerts that are new or changed, by running the same rules locally over those
+households.
 """
 
 from __future__ import annotations
@@ -167,39 +169,50 @@ def _open_cases(session: Session, household_ids: Sequence[int] | None) -> list[t
     return list(session.execute(query).all())
 
 
-def prepare_eligibility(
+def monthly_ready(folder: Path) -> bool:
+    """Whether `folder` holds every table of the month's determination (`prepare_monthly`)."""
+    return all((folder / f"{name}.parquet").exists() for name in M.MONTHLY_TABLES)
+
+
+def prepare_monthly(
     snapshot: Path,
     as_of: dt.date,
     params: policy.ParameterSet,
-    out_file: Path,
+    out_dir: Path,
     *,
     partitions: int = 4,
     progress: bool = True,
     memory_limit: str | None = None,
 ) -> int:
-    """The month's social-assistance determination of every household (the assistance rules through the
-    engine, partitioned), kept as one `eligibility` Parquet file sorted by household; its row count."""
+    """The month's determination of every household: the assistance rules (`eligibility`) and the
+    members' standing (`member_flags`, `household_members`) through the engine, partitioned, kept as
+    `<table>.parquet` in `out_dir` sorted by household, for the daily runs of the month; the households."""
     from minsheng.engine.batch import run_batch
 
-    out_file.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="minsheng-eligibility-", dir=out_file.parent) as folder:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="minsheng-monthly-", dir=out_dir) as folder:
         report = run_batch(
-            M.ELIGIBILITY,
+            M.MONTHLY_RULES,
             snapshot,
             as_of,
             params,
             Path(folder),
-            outputs=[M.ELIGIBILITY.name],
+            outputs=M.MONTHLY_TABLES,
             partitions=partitions,
             progress=progress,
             memory_limit=memory_limit,
         )
-        parts = (Path(folder) / M.ELIGIBILITY.name / "*.parquet").as_posix()
         with connect(memory_limit=memory_limit) as con:
-            con.execute(
-                f"COPY (SELECT * FROM read_parquet('{parts}') ORDER BY household_id) "
-                f"TO '{out_file.as_posix()}' (FORMAT parquet, COMPRESSION zstd)"
-            ).fetchall()
+            for name in M.MONTHLY_TABLES:
+                parts = (Path(folder) / name / "*.parquet").as_posix()
+                sorted_file = Path(folder) / f"{name}.parquet"
+                # sorted, so a daily partition skips the other households' row groups by their statistics
+                con.execute(
+                    f"COPY (SELECT * FROM read_parquet('{parts}') ORDER BY household_id) "
+                    f"TO '{sorted_file.as_posix()}' (FORMAT parquet, COMPRESSION zstd)"
+                ).fetchall()
+        for name in M.MONTHLY_TABLES:
+            (Path(folder) / f"{name}.parquet").replace(out_dir / f"{name}.parquet")
     return report.units[M.ELIGIBILITY.name]
 
 
@@ -324,13 +337,13 @@ def run_daily(
     progress: bool = True,
     params: policy.ParameterSet | None = None,
     work_dir: Path | None = None,
-    eligibility: Path | None = None,
+    monthly: Path | None = None,
     on_phase: Callable[[str], None] | None = None,
 ) -> RunReport:
     """Export, determine every household, merge the risks into alerts, escalate the overdue ones.
 
-    `eligibility`: the month's determination prepared by `prepare_eligibility` (the assistance rules
-    change monthly); without it the assistance rules run first, over the same snapshot."""
+    `monthly`: the folder of the month's determination prepared by `prepare_monthly` (the assistance
+    rules and the registry's members change monthly); without it that runs first, over the same snapshot."""
     params = params or policy.load()
     phases: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="minsheng-monitor-", dir=work_dir) as folder_name:
@@ -341,16 +354,16 @@ def run_daily(
         export_inputs(engine, as_of, params, folder / "in")
         phases["export"] = time.perf_counter() - started
         started = time.perf_counter()
-        target = folder / "in" / "eligibility.parquet"
-        if eligibility is not None:
-            target.symlink_to(Path(eligibility).resolve())
+        if monthly is not None:
+            for name in M.MONTHLY_TABLES:
+                (folder / "in" / f"{name}.parquet").symlink_to((Path(monthly) / f"{name}.parquet").resolve())
         else:
             if on_phase:
-                on_phase("eligibility")
-            prepare_eligibility(
-                folder / "in", as_of, params, target, partitions=partitions, progress=progress
+                on_phase("monthly")
+            prepare_monthly(
+                folder / "in", as_of, params, folder / "in", partitions=partitions, progress=progress
             )
-        phases["eligibility"] = time.perf_counter() - started
+        phases["monthly"] = time.perf_counter() - started
         if on_phase:
             on_phase("determine")
         report = determine(
@@ -442,7 +455,7 @@ def _evidence_rows(
                 name: pq.read_table(snapshot / f"{name}.parquet", filters=[("household_id", "in", chunk)])
                 for name in ("households", "members", *M.INPUT_SCHEMAS)
             }
-            tables.update(_assistance_rows(tables, as_of, params))
+            tables.update(_monthly_rows(tables, as_of, params))
         else:
             from minsheng.registry.export import snapshot_for_households
 
@@ -452,7 +465,7 @@ def _evidence_rows(
                 "members": members,
                 **input_tables(session, as_of, params, chunk),
             }
-            tables.update(_assistance_rows(tables, as_of, params))
+            tables.update(_monthly_rows(tables, as_of, params))
         results = run_local_all(rules, tables, as_of, params)
         for rule in rules:
             for row in results[rule.name].to_pylist():
@@ -462,12 +475,12 @@ def _evidence_rows(
     return rows
 
 
-def _assistance_rows(
+def _monthly_rows(
     tables: dict[str, pa.Table], as_of: dt.date, params: policy.ParameterSet
 ) -> dict[str, pa.Table]:
-    """The assistance rules for these households, locally: `eligibility`, and 低保's rows for its reasons."""
-    results = run_local_all(M.ELIGIBILITY, tables, as_of, params)
-    return {"eligibility": results[M.ELIGIBILITY.name], "dibao": results[A.DIBAO.name]}
+    """The month's determination for these households, locally: its tables, and 低保's rows for its reasons."""
+    results = run_local_all(M.MONTHLY_RULES, tables, as_of, params)
+    return {**{name: results[name] for name in M.MONTHLY_TABLES}, "dibao": results[A.DIBAO.name]}
 
 
 def _reasons(rule_name: str, row: dict[str, Any], params: policy.ParameterSet, as_of: dt.date) -> list[dict]:

@@ -1,16 +1,19 @@
 """The monitoring rules (低收入人口动态监测): one SQL file each beside this one, declared here.
 
-`eligibility` is the month's social-assistance determination (the assistance chain up to
-`assessment` and `dibao`, run monthly over the region, or locally for a few households); the daily
-chain reads it as an input and never recomputes it: `monitoring_facts` (eligibility, members, signals,
-medical claims, unemployment, open cases per household) → one rule per risk (`medical_burden`, `income_fall`, `zero_employment`,
-`disability_without_care`, `unsupported_child`, `sudden_hardship`, `take_up_gap`), each giving
-`at_risk`, `level` (high | medium | low | null), `need_fen` and its checks → `monitored_population`,
-one row per household with every risk's level: the table the daily run writes.
+The month's determination is prepared once a month over the region (or locally for a few households)
+and read by the daily chain, which never recomputes it: `eligibility` (the assistance chain up to
+`assessment` and `dibao`), `member_flags` (each member as the registry stands: alive, age lines,
+employment, severe disability, tags) and `household_members` (their counts per household); together
+`MONTHLY_RULES`, giving the tables `MONTHLY_TABLES`. The daily chain: `monitoring_facts` (the month's
+tables, signals, medical claims, unemployment, open cases per household) → one rule per risk
+(`medical_burden`, `income_fall`, `zero_employment`, `disability_without_care`, `unsupported_child`,
+`sudden_hardship`, `take_up_gap`), each giving `at_risk`, `level` (high | medium | low | null),
+`need_fen` and its checks → `monitored_population`, one row per household with every risk's level: the
+table the daily run writes.
 
-Base inputs besides `households`, `members` and `eligibility` (all carry `household_id`, so a run
-partitions them): `signals` (matched partner signals), `medical_claims` (settled claims' self-pay), `unemployment`
-(registrations) and `cases` (open assistance cases), with the schemas in `INPUT_SCHEMAS`.
+Base inputs besides `households`, `members` and the month's tables (all carry `household_id`, so a run
+partitions them): `signals` (matched partner signals), `medical_claims` (settled claims' self-pay),
+`unemployment` (registrations) and `cases` (open assistance cases), with the schemas in `INPUT_SCHEMAS`.
 """
 
 from __future__ import annotations
@@ -88,6 +91,50 @@ ELIGIBILITY = Rule(
     },
 )
 
+MEMBER_FLAGS = Rule(
+    name="member_flags",
+    title_zh="成员状况",
+    title_en="members' standing",
+    sql_file=RULES_DIR / "member_flags.sql",
+    inputs=("members", "households", "run", "params"),
+    parameters=(
+        "monitoring.working_age_from",
+        "monitoring.working_age_below",
+        "monitoring.severe_disability_grade_max",
+        "orphan.age_below",
+    ),
+    key=("person_id",),
+    unit_table="members",
+    columns={
+        "alive": "alive on the month's date",
+        "able_working_age": "able to work and of working age",
+        "in_work": "employed, farming or self-employed by the registry",
+        "out_of_work": "unemployed by the registry",
+        "severely_disabled_without_assistance": "alive, severely disabled, no assistance income",
+        "earner": "earns wages or business income",
+    },
+)
+
+HOUSEHOLD_MEMBERS = Rule(
+    name="household_members",
+    title_zh="成员概况",
+    title_en="household members",
+    sql_file=RULES_DIR / "household_members.sql",
+    inputs=("member_flags", "households"),
+    parameters=(),
+    key=("household_id",),
+    uses=(MEMBER_FLAGS,),
+    columns={
+        "gross_income_fen": "gross monthly income of the living members",
+        "able_working_age": "able members of working age",
+        "in_work_members": "of those, in work by the registry",
+        "out_of_work_members": "of those, unemployed by the registry",
+    },
+)
+
+MONTHLY_RULES = (ELIGIBILITY, HOUSEHOLD_MEMBERS)
+MONTHLY_TABLES = (ELIGIBILITY.name, HOUSEHOLD_MEMBERS.name, MEMBER_FLAGS.name)
+
 MONITORING_FACTS = Rule(
     name="monitoring_facts",
     title_zh="监测事实",
@@ -95,22 +142,15 @@ MONITORING_FACTS = Rule(
     sql_file=RULES_DIR / "monitoring_facts.sql",
     inputs=(
         "households",
-        "members",
         "signals",
         "medical_claims",
         "unemployment",
         "cases",
-        "eligibility",
+        *MONTHLY_TABLES,
         "run",
         "params",
     ),
-    parameters=(
-        "monitoring.lookback_days",
-        "monitoring.working_age_from",
-        "monitoring.working_age_below",
-        "monitoring.severe_disability_grade_max",
-        "orphan.age_below",
-    ),
+    parameters=("monitoring.lookback_days",),
     key=("household_id",),
     columns={
         "self_pay_12m_fen": "medical self-pay in the look-back window: claims + partner bills",

@@ -1,8 +1,12 @@
 -- 监测事实 monitoring facts: one row per household, everything the risk rules weigh. Partner signals
 -- and medical claims count inside the look-back window ending on the run date (monitoring.lookback_days);
--- "this month" is the calendar month of the run date. Counts are COUNT(CASE …) (a BIGINT), not
--- SUM(CASE … 1 ELSE 0) (DuckDB sums into 128-bit integers): a million households group cheaply. Eligibility comes from the month's
--- social-assistance determination (`eligibility`); a household registered since has none yet (null).
+-- "this month" is the calendar month of the run date. The month's determination is read, never
+-- recomputed: `eligibility` (the social-assistance rules) and `household_members` with `member_flags`
+-- (the registry's members); a household registered since has none yet (null, or no members counted).
+-- The day's signals and registrations change the month's member counts only for the members they name:
+-- a job loss takes a member out of work, a job loss or a registration makes one unemployed, a
+-- certified disability or a death of a member counts as such. Counts are COUNT(CASE …) (a BIGINT), not
+-- SUM(CASE … 1 ELSE 0) (DuckDB sums into 128-bit integers): a million households group cheaply.
 WITH sig AS (
   SELECT
     s.household_id,
@@ -61,74 +65,20 @@ registered AS (
   WHERE u.registered_on <= r.as_of AND (u.ended_on IS NULL OR u.ended_on > r.as_of)
   GROUP BY u.person_id
 ),
-people AS (
+signalled AS (
+  -- the members named by a signal or an open registration today, and what that changes of their household
   SELECT
-    m.household_id,
-    m.person_id,
-    m.employment_status,
-    m.disability_grade,
-    m.disability_type,
-    m.assistance_fen,
-    CAST(m.wages_fen + m.business_fen + m.property_fen + m.transfer_fen + m.other_fen AS BIGINT) AS gross_fen,
-    CAST(m.wages_fen + m.business_fen AS BIGINT) AS earned_fen,
-    COALESCE(ARRAY_CONTAINS(m.tags, 'orphan') OR ARRAY_CONTAINS(m.tags, 'unsupported_child')
-             OR ARRAY_CONTAINS(m.tags, 'institutional_care'), FALSE) AS orphan_supported,
-    COALESCE(ARRAY_CONTAINS(m.tags, 'poverty_alleviated'), FALSE) AS relapse_watch,
-    COALESCE(ARRAY_CONTAINS(m.tags, 'dibao'), FALSE) AS dibao_tag,
-    COALESCE(m.death_date IS NULL OR m.death_date > r.as_of, FALSE) AS alive,
-    CAST(EXTRACT(YEAR FROM r.as_of) - EXTRACT(YEAR FROM m.birth_date)
-         - CASE WHEN EXTRACT(MONTH FROM r.as_of) * 100 + EXTRACT(DAY FROM r.as_of)
-                   < EXTRACT(MONTH FROM m.birth_date) * 100 + EXTRACT(DAY FROM m.birth_date) THEN 1 ELSE 0 END
-         AS INTEGER) AS age,
-    COALESCE(m.disability_grade <= p.monitoring_severe_disability_grade_max, FALSE) AS severely_disabled,
-    p.monitoring_working_age_from AS working_age_from,
-    p.monitoring_working_age_below AS working_age_below,
-    p.orphan_age_below AS child_age_below
-  FROM members AS m
-  CROSS JOIN run AS r
-  JOIN households AS h ON h.household_id = m.household_id
-  LEFT JOIN params AS p
-    ON p.banner_code = h.banner_code AND r.as_of >= p.valid_from AND r.as_of < p.valid_to
-),
-flags AS (
-  SELECT
-    x.household_id,
-    x.alive,
-    x.gross_fen,
-    x.relapse_watch,
-    x.dibao_tag,
-    COALESCE(x.alive AND x.age < x.child_age_below AND NOT x.orphan_supported, FALSE) AS child_without_allowance,
-    COALESCE(x.alive AND x.age >= x.child_age_below AND NOT x.severely_disabled, FALSE) AS able_adult,
-    COALESCE(x.alive AND x.age >= x.working_age_from AND x.age < x.working_age_below
-             AND COALESCE(x.employment_status, 'other') NOT IN ('student', 'unable', 'retired', 'preschool')
-             AND NOT x.severely_disabled, FALSE) AS able_working_age,
-    COALESCE(x.employment_status IN ('employed', 'farming', 'self_employed')
-             AND COALESCE(ps.lost_job, 0) = 0, FALSE) AS working,
-    COALESCE(x.employment_status = 'unemployed' OR ps.lost_job = 1 OR g.registered_unemployed = 1, FALSE)
-      AS unemployed,
-    COALESCE(x.alive AND ps.disability_certified = 1 AND x.severely_disabled AND x.assistance_fen = 0, FALSE)
+    f.household_id,
+    COUNT(CASE WHEN f.able_working_age AND f.in_work AND ps.lost_job = 1 THEN 1 END) AS left_work,
+    COUNT(CASE WHEN f.able_working_age AND NOT f.out_of_work
+                AND (ps.lost_job = 1 OR g.registered_unemployed = 1) THEN 1 END) AS newly_unemployed,
+    COUNT(CASE WHEN f.severely_disabled_without_assistance AND ps.disability_certified = 1 THEN 1 END)
       AS severe_disability_without_care,
-    COALESCE(ps.died = 1 AND x.earned_fen > 0, FALSE) AS earner_died
-  FROM people AS x
-  LEFT JOIN person_sig AS ps ON ps.person_id = x.person_id
-  LEFT JOIN registered AS g ON g.person_id = x.person_id
-),
-household_people AS (
-  SELECT
-    household_id,
-    CAST(SUM(CASE WHEN alive THEN gross_fen ELSE 0 END) AS BIGINT) AS gross_income_fen,
-    COUNT(CASE WHEN able_working_age THEN 1 END) AS able_working_age,
-    COUNT(CASE WHEN able_working_age AND working THEN 1 END) AS working,
-    COUNT(CASE WHEN able_working_age AND unemployed THEN 1 END) AS unemployed,
-    COUNT(CASE WHEN severe_disability_without_care THEN 1 END)
-      AS severe_disability_without_care,
-    COUNT(CASE WHEN earner_died THEN 1 END) AS earners_died,
-    COUNT(CASE WHEN child_without_allowance THEN 1 END) AS children_without_allowance,
-    COUNT(CASE WHEN able_adult THEN 1 END) AS able_adults,
-    COUNT(CASE WHEN relapse_watch THEN 1 END) AS relapse_watch_members,
-    COUNT(CASE WHEN dibao_tag THEN 1 END) AS dibao_tagged_members
-  FROM flags
-  GROUP BY household_id
+    COUNT(CASE WHEN f.earner AND ps.died = 1 THEN 1 END) AS earners_died
+  FROM person_sig AS ps
+  FULL JOIN registered AS g ON g.person_id = ps.person_id
+  JOIN member_flags AS f ON f.person_id = COALESCE(ps.person_id, g.person_id)
+  GROUP BY f.household_id
 ),
 open_cases AS (
   SELECT
@@ -145,7 +95,7 @@ SELECT
   h.banner_code,
   h.hukou,
   COALESCE(e.members_counted, 0) AS members_counted,
-  COALESCE(hp.gross_income_fen, 0) AS gross_income_fen,
+  COALESCE(hm.gross_income_fen, 0) AS gross_income_fen,
   e.counted_income_fen,
   e.per_capita_income_fen,
   e.dibao_standard_fen,
@@ -169,17 +119,17 @@ SELECT
   COALESCE(s.disaster_damage_fen, 0) AS disaster_damage_fen,
   -- the household's counted and gross monthly income once a reported drop is taken off
   CAST(GREATEST(0, e.counted_income_fen - COALESCE(s.income_drop_fen, 0)) AS BIGINT) AS income_after_drop_fen,
-  CAST(GREATEST(0, COALESCE(hp.gross_income_fen, 0) - COALESCE(s.income_drop_fen, 0)) AS BIGINT)
+  CAST(GREATEST(0, COALESCE(hm.gross_income_fen, 0) - COALESCE(s.income_drop_fen, 0)) AS BIGINT)
     AS gross_after_drop_fen,
-  COALESCE(hp.able_working_age, 0) AS able_working_age,
-  COALESCE(hp.working, 0) AS working_members,
-  COALESCE(hp.unemployed, 0) AS unemployed_members,
-  COALESCE(hp.severe_disability_without_care, 0) AS severe_disability_without_care,
-  COALESCE(hp.earners_died, 0) AS earners_died,
-  COALESCE(hp.children_without_allowance, 0) AS children_without_allowance,
-  COALESCE(hp.able_adults, 0) AS able_adults,
-  COALESCE(hp.relapse_watch_members, 0) AS relapse_watch_members,
-  COALESCE(hp.dibao_tagged_members, 0) AS dibao_tagged_members,
+  COALESCE(hm.able_working_age, 0) AS able_working_age,
+  CAST(COALESCE(hm.in_work_members, 0) - COALESCE(sm.left_work, 0) AS BIGINT) AS working_members,
+  CAST(COALESCE(hm.out_of_work_members, 0) + COALESCE(sm.newly_unemployed, 0) AS BIGINT) AS unemployed_members,
+  COALESCE(sm.severe_disability_without_care, 0) AS severe_disability_without_care,
+  COALESCE(sm.earners_died, 0) AS earners_died,
+  COALESCE(hm.children_without_allowance, 0) AS children_without_allowance,
+  COALESCE(hm.able_adults, 0) AS able_adults,
+  COALESCE(hm.relapse_watch_members, 0) AS relapse_watch_members,
+  COALESCE(hm.dibao_tagged_members, 0) AS dibao_tagged_members,
   COALESCE(o.dibao_case, 0) = 1 AS dibao_case,
   COALESCE(o.tekun_case, 0) = 1 AS tekun_case,
   COALESCE(o.dibao_edge_case, 0) = 1 AS dibao_edge_case,
@@ -189,5 +139,6 @@ FROM households AS h
 LEFT JOIN eligibility AS e ON e.household_id = h.household_id
 LEFT JOIN sig AS s ON s.household_id = h.household_id
 LEFT JOIN claims AS c ON c.household_id = h.household_id
-LEFT JOIN household_people AS hp ON hp.household_id = h.household_id
+LEFT JOIN household_members AS hm ON hm.household_id = h.household_id
+LEFT JOIN signalled AS sm ON sm.household_id = h.household_id
 LEFT JOIN open_cases AS o ON o.household_id = h.household_id
