@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from minsheng import policy, regions
 from minsheng.policy import OPEN_END, ParameterSet
@@ -82,10 +83,19 @@ def _long_table(params: ParameterSet) -> pa.Table:
     return pa.table(columns, schema=PARAMETERS)
 
 
-def parameter_table(scenario: Path | str | ParameterSet | None = None) -> pa.Table:
-    """The long parameter table the settlement rule joins (cached per parameter set)."""
+def parameter_table(
+    scenario: Path | str | ParameterSet | None = None, leagues: tuple[str, ...] | None = None
+) -> pa.Table:
+    """The long parameter table the settlement rule joins (cached per parameter set); with `leagues`, only
+    their rows (the rule joins a claim to its pooling league's rows alone, so the result is the same)."""
     params = scenario if isinstance(scenario, ParameterSet) else parameter_set(scenario)
-    return _long_table(params)
+    return _long_table(params) if leagues is None else _leagues_table(params, leagues)
+
+
+@cache
+def _leagues_table(params: ParameterSet, leagues: tuple[str, ...]) -> pa.Table:
+    table = _long_table(params)
+    return table.filter(pc.is_in(table["region"], pa.array(leagues, pa.string())))
 
 
 def value_at(name: str, on: date, region: str = regions.REGION_CODE, scenario=None, **dimensions: Any) -> Any:

@@ -147,37 +147,39 @@ tariff AS (
             AND tilt_ratio_points IS NOT NULL AND aid_deductible_param IS NOT NULL
             AND medical_aid_ratio IS NOT NULL AND aid_cap_param IS NOT NULL
             AND unfiled_reduction_points IS NOT NULL) AS parameters_found,
-        CAST(class_b_self_pay_ratio * 1000000 AS BIGINT) AS class_b_self_ppm,
+        CAST(ROUND(class_b_self_pay_ratio * 1000000) AS BIGINT) AS class_b_self_ppm,
         CAST(basic_deductible_param AS BIGINT) AS basic_deductible_fen,
-        CAST(basic_ratio_base * 1000000 AS BIGINT) AS basic_ratio_base_ppm,
+        CAST(ROUND(basic_ratio_base * 1000000) AS BIGINT) AS basic_ratio_base_ppm,
         CAST(basic_cap_param AS BIGINT) AS basic_cap_fen,
-        CAST(unfiled_reduction_points * 10000 AS BIGINT) AS unfiled_reduction_ppm,
+        CAST(ROUND(unfiled_reduction_points * 10000) AS BIGINT) AS unfiled_reduction_ppm,
         COALESCE(tilt_applies, 0) = 1 AS critical_illness_tilt,
         CASE WHEN COALESCE(tilt_applies, 0) = 1
-            THEN (CAST(cii_deductible_param AS BIGINT) * CAST(tilt_deductible_factor * 1000000 AS BIGINT) + 500000)
+            THEN (CAST(cii_deductible_param AS BIGINT) * CAST(ROUND(tilt_deductible_factor * 1000000) AS BIGINT) + 500000)
                 // 1000000
             ELSE CAST(cii_deductible_param AS BIGINT) END AS critical_illness_deductible_fen,
-        CASE WHEN COALESCE(tilt_applies, 0) = 1 THEN CAST(tilt_ratio_points * 10000 AS BIGINT) ELSE 0 END
+        CASE WHEN COALESCE(tilt_applies, 0) = 1 THEN CAST(ROUND(tilt_ratio_points * 10000) AS BIGINT) ELSE 0 END
             AS cii_bonus_ppm,
         CASE WHEN COALESCE(tilt_applies, 0) = 1 THEN CAST(900000000000000 AS BIGINT)
             ELSE CAST(cii_cap_param AS BIGINT) END AS critical_illness_cap_fen,
         CAST(cii_segment_1_upper_param AS BIGINT) AS seg1_upper_fen,
         CAST(cii_segment_2_upper_param AS BIGINT) AS seg2_upper_fen,
-        CAST(cii_segment_1_ratio * 1000000 AS BIGINT) AS seg1_ppm,
-        CAST(cii_segment_2_ratio * 1000000 AS BIGINT) AS seg2_ppm,
-        CAST(cii_segment_3_ratio * 1000000 AS BIGINT) AS seg3_ppm,
+        CAST(ROUND(cii_segment_1_ratio * 1000000) AS BIGINT) AS seg1_ppm,
+        CAST(ROUND(cii_segment_2_ratio * 1000000) AS BIGINT) AS seg2_ppm,
+        CAST(ROUND(cii_segment_3_ratio * 1000000) AS BIGINT) AS seg3_ppm,
         CAST(aid_deductible_param AS BIGINT) AS medical_aid_deductible_fen,
-        CAST(medical_aid_ratio * 1000000 AS BIGINT) AS aid_ppm,
+        CAST(ROUND(medical_aid_ratio * 1000000) AS BIGINT) AS aid_ppm,
         CAST(aid_cap_param AS BIGINT) AS medical_aid_cap_fen
     FROM tariff_values
 ),
 
--- a cross-province claim takes the person's filing valid on the admission date; the lowest reduction wins
-filing_of_claim AS (
+-- a cross-province claim takes the person's filing valid on the admission date; the lowest reduction wins,
+-- ties by the filing type's name, so that every engine picks the same filing
+filing_candidates AS (
     SELECT
         cb.claim_id,
-        MIN(fr.value) AS filed_reduction_points,
-        ARG_MIN(f.filing_type, fr.value) AS filed_type
+        f.filing_type,
+        fr.value AS reduction_points,
+        ROW_NUMBER() OVER (PARTITION BY cb.claim_id ORDER BY fr.value, f.filing_type) AS preference
     FROM claim_base AS cb
     JOIN filings AS f
         ON f.person_id = cb.person_id
@@ -189,7 +191,12 @@ filing_of_claim AS (
         AND cb.discharge_date >= fr.effective_from AND cb.discharge_date < fr.effective_to
         AND fr.region = cb.pool_region
     WHERE cb.cross_province
-    GROUP BY cb.claim_id
+),
+
+filing_of_claim AS (
+    SELECT claim_id, reduction_points AS filed_reduction_points, filing_type AS filed_type
+    FROM filing_candidates
+    WHERE preference = 1
 ),
 
 priced AS (
@@ -202,7 +209,7 @@ priced AS (
         END AS filing_type,
         CASE
             WHEN NOT cb.cross_province THEN 0
-            WHEN fc.claim_id IS NOT NULL THEN CAST(fc.filed_reduction_points * 10000 AS BIGINT)
+            WHEN fc.claim_id IS NOT NULL THEN CAST(ROUND(fc.filed_reduction_points * 10000) AS BIGINT)
             ELSE t.unfiled_reduction_ppm
         END AS ratio_reduction_ppm,
         COALESCE(t.parameters_found, FALSE) AS parameters_found,
