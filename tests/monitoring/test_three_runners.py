@@ -1,6 +1,6 @@
 """One rule, three scales for monitoring: the in-process runner, the partitioned Parquet batch and Spark
-(local[2]) find the same risks, levels and needs for every household of a synthetic region with
-synthetic partner signals, claims, registrations and cases."""
+(local[2]) prepare the same month's determination and find the same risks, levels and needs for every
+household of a synthetic region with synthetic partner signals, claims, registrations and cases."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from minsheng.monitoring import rules as M
 
 AS_OF = dt.date(2024, 6, 20)
 RISKS = [rule.name for rule in M.RISK_RULES]
+MONTHLY_KEYS = {rule.name: list(rule.key) for rule in (M.ELIGIBILITY, M.HOUSEHOLD_MEMBERS, M.MEMBER_FLAGS)}
 
 
 def _region(folder: Path, persons: int) -> dict[str, pa.Table]:
@@ -65,6 +66,10 @@ def _region(folder: Path, persons: int) -> dict[str, pa.Table]:
     return tables
 
 
+def _sorted(table: pa.Table, name: str) -> list[dict]:
+    return table.sort_by([(key, "ascending") for key in MONTHLY_KEYS[name]]).to_pylist()
+
+
 def _rows(table: pa.Table) -> list[dict]:
     return (
         table.select(["household_id", *RISKS, *[f"{r}_need_fen" for r in RISKS], "monitored"])
@@ -87,6 +92,25 @@ def test_local_batch_and_spark_find_the_same_risks(tmp_path: Path) -> None:
     snapshot.mkdir()
     for name, table in tables.items():
         pq.write_table(table.sort_by("household_id"), snapshot / f"{name}.parquet", row_group_size=2_000)
+
+    run_batch(
+        M.MONTHLY_RULES,
+        snapshot,
+        AS_OF,
+        params,
+        tmp_path / "monthly",
+        outputs=M.MONTHLY_TABLES,
+        partitions=3,
+        progress=False,
+    )
+    spark_monthly = run_spark(
+        M.MONTHLY_RULES, snapshot, AS_OF, params, spark=session(), outputs=M.MONTHLY_TABLES
+    )
+    for name in M.MONTHLY_TABLES:
+        batch_monthly = pq.read_table(tmp_path / "monthly" / name)
+        assert (
+            _sorted(batch_monthly, name) == _sorted(monthly[name], name) == _sorted(spark_monthly[name], name)
+        )
 
     local = run_local_all(M.MONITORED_POPULATION, tables, AS_OF, params)[M.MONITORED_POPULATION.name]
     found = {risk: sum(1 for v in local[risk].to_pylist() if v) for risk in RISKS}
