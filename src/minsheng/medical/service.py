@@ -201,7 +201,7 @@ class ClaimRequest:
         return hashlib.sha256(body.encode()).hexdigest()
 
 
-def _validate(session: Session, request: ClaimRequest) -> tuple[Person, Institution, Enrolment]:
+def _validate(session: Session, request: ClaimRequest) -> tuple[Institution, Enrolment]:
     if request.care_type not in CARE_TYPE:
         raise _invalid(
             "care_type",
@@ -246,15 +246,6 @@ def _validate(session: Session, request: ClaimRequest) -> tuple[Person, Institut
                 f"{where}.drug_code", "special_drug_list", f"{item.drug_code} 不在门诊特殊用药目录内",
                 f"{item.drug_code} is not on the special outpatient drug list",
             )  # fmt: skip
-    person = session.get(Person, request.person_id)
-    if person is None:
-        raise _invalid(
-            "person_id",
-            "person_exists",
-            f"未找到参保人 {request.person_id}",
-            f"no person {request.person_id}",
-            404,
-        )
     institution = session.scalar(select(Institution).where(Institution.code == request.institution_code))
     if institution is None:
         raise _invalid(
@@ -263,9 +254,18 @@ def _validate(session: Session, request: ClaimRequest) -> tuple[Person, Institut
         )  # fmt: skip
     enrolment = session.scalar(
         select(Enrolment).where(
-            Enrolment.person_id == person.id, Enrolment.year == request.discharge_date.year
+            Enrolment.person_id == request.person_id, Enrolment.year == request.discharge_date.year
         )
     )
+    # an enrolment names an existing person (foreign key): the person is looked up only to say which is missing
+    if enrolment is None and session.get(Person, request.person_id) is None:
+        raise _invalid(
+            "person_id",
+            "person_exists",
+            f"未找到参保人 {request.person_id}",
+            f"no person {request.person_id}",
+            404,
+        )
     on = request.discharge_date
     if (
         enrolment is None
@@ -273,7 +273,7 @@ def _validate(session: Session, request: ClaimRequest) -> tuple[Person, Institut
         or (enrolment.ended_on is not None and enrolment.ended_on <= on)
     ):
         raise _invalid("person_id", "insured_on_date", f"{on} 未参加基本医保", f"not insured on {on}")
-    return person, institution, enrolment
+    return institution, enrolment
 
 
 def _run(
@@ -406,7 +406,7 @@ def _from_claim(claim: Claim, replayed: bool) -> Settlement:
 def _compute(
     session: Session, request: ClaimRequest, lock: bool
 ) -> tuple[dict, Institution, Enrolment, Accumulator | None]:
-    _, institution, enrolment = _validate(session, request)
+    institution, enrolment = _validate(session, request)
     year = request.discharge_date.year
     accumulator = session.get(Accumulator, (request.person_id, year), with_for_update=lock)
     row = _run(session, request, institution, enrolment, accumulator)
