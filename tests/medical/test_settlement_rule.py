@@ -250,8 +250,9 @@ def test_the_sqlite_unit_runner_settles_exactly_as_duckdb(
         table(claims, CLAIMS), table(enrolled, ENROLMENT), institutions(), table(filings, FILINGS),
         table(accumulators, ACCUMULATORS), default_parameters, medical_params=params,
     ).to_pylist()  # fmt: skip
-    runner = UnitRunner(SETTLEMENT, SMALL_INPUTS)
-    runner.fixed("medical_params", params)
-    got = runner.run({"claims": claims, "enrolment": enrolled, "institutions": institutions().to_pylist(),
-                      "filings": filings, "accumulators": accumulators})  # fmt: skip
+    got = UnitRunner(SETTLEMENT, SMALL_INPUTS).run(
+        {"claims": claims, "enrolment": enrolled, "institutions": institutions().to_pylist(),
+         "filings": filings, "accumulators": accumulators},
+        fixed={"medical_params": params},
+    )  # fmt: skip
     assert sorted(got, key=lambda r: r["claim_id"]) == sorted(expected, key=lambda r: r["claim_id"])

@@ -95,45 +95,56 @@ class UnitRunner:
 
     def __init__(self, rule: Rule, schemas: Mapping[str, pa.Schema]):
         self.rule = rule
-        self.schemas = dict(schemas)
         self.sql = sqlite_sql(rule)
         self.connection = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
         self.lock = threading.Lock()
-        for name, schema in self.schemas.items():
+        self.schemas: dict[str, pa.Schema] = {}
+        self.inserts: dict[str, tuple[str, list[tuple[str, Callable[[Any], Any]]]]] = {}
+        for name, schema in schemas.items():
             self._create(name, schema)
-        self.loaded: dict[str, int] = {}  # fixed tables by the id of the table loaded
+        self.loaded: dict[str, pa.Table] = {}  # the fixed tables loaded (held, so that `is` stays true)
         self.filled: set[str] = set()  # input tables holding the last run's rows
+        self.result_types: list[tuple[str, Callable[[Any], Any]]] | None = None
 
     def _create(self, name: str, schema: pa.Schema) -> None:
         columns = ", ".join(f'"{field.name}" {_column_type(field.type)}' for field in schema)
         self.connection.execute(f'DROP TABLE IF EXISTS "{name}"')
         self.connection.execute(f'CREATE TABLE "{name}" ({columns})')
-
-    def _insert(self, name: str, rows: Sequence[Mapping[str, Any]]) -> None:
-        schema = self.schemas[name]
-        converters = [(field.name, _to_sqlite(field.type)) for field in schema]
-        placeholders = ", ".join("?" for _ in converters)
-        self.connection.executemany(
+        self.schemas[name] = schema
+        placeholders = ", ".join("?" for _ in schema)
+        self.inserts[name] = (
             f'INSERT INTO "{name}" VALUES ({placeholders})',
-            [tuple(convert(row.get(column)) for column, convert in converters) for row in rows],
+            [(field.name, _to_sqlite(field.type)) for field in schema],
         )
 
-    def fixed(self, name: str, table: pa.Table) -> None:
-        with self.lock:
-            if self.loaded.get(name) == id(table):
-                return
-            self.schemas[name] = table.schema
-            self._create(name, table.schema)
-            self._insert(name, table.to_pylist())
-            self.loaded[name] = id(table)
+    def _insert(self, name: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        statement, converters = self.inserts[name]
+        self.connection.executemany(
+            statement, [tuple(convert(row.get(column)) for column, convert in converters) for row in rows]
+        )
 
-    def run(self, rows: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[dict]:
-        """The rule over the given rows (each input a list of dicts in its schema's columns)."""
+    def _fix(self, name: str, table: pa.Table) -> None:
+        if self.loaded.get(name) is table:
+            return
+        if self.schemas.get(name) != table.schema:
+            self.result_types = None  # the result's types follow the inputs' schemas
+        self._create(name, table.schema)
+        self._insert(name, table.to_pylist())
+        self.loaded[name] = table
+
+    def run(
+        self, rows: Mapping[str, Sequence[Mapping[str, Any]]], fixed: Mapping[str, pa.Table] | None = None
+    ) -> list[dict]:
+        """The rule over the given rows (each input a list of dicts in its schema's columns) and the fixed
+        tables given (loaded in the same turn, so that no other thread's parameters slip in between)."""
         with self.lock:
+            for name, table in (fixed or {}).items():
+                self._fix(name, table)
             return self._run(rows)
 
     def _run(self, rows: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[dict]:
-        result_types = _result_types(self.rule, tuple(self.schemas.items()))
+        if self.result_types is None:
+            self.result_types = _result_types(self.rule, tuple(self.schemas.items()))
         for name in self.schemas:
             if name in self.loaded:
                 continue
@@ -145,10 +156,10 @@ class UnitRunner:
                 self.filled.add(name)
         cursor = self.connection.execute(self.sql)
         names = [column[0] for column in cursor.description]
-        if names != [name for name, _ in result_types]:
+        if names != [name for name, _ in self.result_types]:
             raise RuleOutputError(f"rule {self.rule.name}: SQLite gave columns {names}")
         result = [
-            {name: convert(value) for (name, convert), value in zip(result_types, values, strict=True)}
+            {name: convert(value) for (name, convert), value in zip(self.result_types, values, strict=True)}
             for values in cursor.fetchall()
         ]
         key = self.rule.key[0]

@@ -82,9 +82,7 @@ def settle_rows(
     leagues' parameters (the rule joins a claim to its league's rows alone), so each league has its own."""
     leagues = tuple(sorted({row["pool_region"] for row in enrolment}))
     runner = unit_runner(SETTLEMENT, SMALL_INPUTS, variant=",".join(leagues))
-    runner.fixed(
-        "medical_params", medical_params if medical_params is not None else parameter_table(leagues=leagues)
-    )
+    parameters = medical_params if medical_params is not None else parameter_table(leagues=leagues)
     return runner.run(
         {
             "claims": claims,
@@ -92,7 +90,8 @@ def settle_rows(
             "institutions": institutions,
             "filings": filings,
             "accumulators": accumulators,
-        }
+        },
+        fixed={"medical_params": parameters},
     )
 
 
