@@ -247,6 +247,48 @@ def test_concurrent_retries_settle_once(world, engine):
         assert accumulator.claims_count == 1 and accumulator.basic_paid_fen == 8_190_000
 
 
+def test_simultaneous_claims_of_one_person_build_on_each_other(world, engine):
+    """Six different bills of one person at once: each is settled on the totals the others left, as if
+    they had come one after another (no claim builds on an accumulator another has already moved)."""
+    _, ids = world
+    with unit_of_work(engine) as session:
+        twin = make_person(session).id
+        service.enrol(
+            session, person_id=twin, year=2024, insurance_type="resident", person_type="resident",
+            aid_category="dibao", pool_region="150400", enrolled_on=date(2024, 1, 1),
+        )  # fmt: skip
+    from minsheng.medical.api import ClaimIn
+
+    def claim(person_id: int, n: int) -> service.ClaimRequest:
+        return ClaimIn(**body(person_id, key=f"HIS-SIMULTANEOUS-{person_id}-{n}", a=30_000_000)).to_request()
+
+    answers, errors = [], []
+
+    def attempt(n: int) -> None:
+        try:
+            answers.append(service.settle_claim(claim(ids["dibao"], n), actor="his", engine=engine))
+        except Exception as problem:
+            errors.append(problem)
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    one_by_one = [service.settle_claim(claim(twin, n), actor="his", engine=engine) for n in range(6)]
+    parts = ("basic_fen", "critical_illness_fen", "medical_aid_fen", "self_pay_fen")
+    # identical bills: the same multiset of splits, whatever order the simultaneous ones took
+    assert sorted(tuple(a.row[p] for p in parts) for a in answers) == sorted(
+        tuple(a.row[p] for p in parts) for a in one_by_one
+    )
+    with unit_of_work(engine) as session:
+        together = service.accumulator_of(session, ids["dibao"], 2024)
+        apart = service.accumulator_of(session, twin, 2024)
+    assert together == apart and together["claims_count"] == 6
+    assert together["basic_paid_fen"] == sum(a.row["basic_fen"] for a in answers)
+
+
 def test_premium_subsidies(engine):
     assert service.premium_of(2024, "tekun", "resident", "150400") == (40_000, 40_000)
     assert service.premium_of(2024, "dibao", "resident", "150400") == (40_000, 25_000)

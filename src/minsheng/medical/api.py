@@ -125,8 +125,7 @@ def settle(claim: ClaimIn, principal: Principal = Depends(settle_permission)) ->
 @router.post("/settle/preview", response_model=SettlementOut)
 def settle_preview(claim: ClaimIn, _principal: Principal = Depends(settle_permission)) -> SettlementOut:
     """试算: the same settlement on the current accumulators; nothing is saved."""
-    with unit_of_work() as session:
-        return _out(service.preview(session, claim.to_request()))
+    return _out(service.preview(claim.to_request()))
 
 
 class ReversalIn(BaseModel):
