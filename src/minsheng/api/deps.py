@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from minsheng.api.errors import DomainError
 from minsheng.config import get_settings
@@ -129,14 +130,23 @@ def optional_principal(request: Request) -> Principal | None:
     return principal
 
 
-def current_principal(request: Request) -> Principal:
-    principal = optional_principal(request)
+async def current_principal(request: Request) -> Principal:
+    """The caller, or 401. A token checked within the last moment is answered here, on the event loop;
+    anything that reads the database goes to the thread pool (async, so the dependencies cost no hop)."""
+    principal = getattr(request.state, "principal", None)
+    if principal is None:
+        token = _bearer(request)
+        principal = service.recently_checked(token) if token is not None else None
+        if principal is not None:
+            request.state.principal = principal
+        else:
+            principal = await run_in_threadpool(optional_principal, request)
     if principal is None:
         raise LoginRequired()
     return principal
 
 
-def current_scope(principal: Principal = Depends(current_principal)) -> RegionScope:
+async def current_scope(principal: Principal = Depends(current_principal)) -> RegionScope:
     """The caller's region scope: every query of every domain filters through it."""
     return principal.scope
 
@@ -144,7 +154,7 @@ def current_scope(principal: Principal = Depends(current_principal)) -> RegionSc
 def require(permission: str) -> Callable[..., Principal]:
     """A dependency that returns the caller if they hold the permission."""
 
-    def dependency(principal: Principal = Depends(current_principal)) -> Principal:
+    async def dependency(principal: Principal = Depends(current_principal)) -> Principal:
         if not principal.can(permission):
             raise Forbidden(permission)
         return principal

@@ -125,6 +125,7 @@ def set_disabled(session: Session, login: str, disabled: bool = True, actor: str
     before = user.disabled
     user.disabled = disabled
     user.session_epoch += 1
+    forget_checked_tokens()  # a disabled user's tokens stop with them
     audit.append(
         session, actor=actor, action="user.disable" if disabled else "user.enable", entity="user",
         entity_id=user.id, region_code=user.region_code, before={"disabled": before},
@@ -274,6 +275,7 @@ def revoke_token(session: Session, token_id: int, actor: str = "system") -> ApiT
         raise NotFound("令牌 / token", token_id)
     if token.revoked_at is None:
         token.revoked_at = utcnow()
+        forget_checked_tokens()
         audit.append(
             session, actor=actor, action="token.revoke", entity="api_token", entity_id=token.id,
             region_code=token.region_code,
@@ -282,6 +284,21 @@ def revoke_token(session: Session, token_id: int, actor: str = "system") -> ApiT
 
 
 TOKEN_USE_RESOLUTION = timedelta(minutes=1)
+# A token checked this recently is not read again: a hospital's system sends hundreds of claims a second
+# under one token. Revoking it, or disabling its user, takes effect at once in the process that does it
+# and within this long in the server's other processes.
+TOKEN_RECHECK = timedelta(seconds=1)
+_checked_tokens: dict[str, tuple[datetime, Principal]] = {}  # token hash → (valid until, principal)
+
+
+def recently_checked(secret: str) -> Principal | None:
+    """The principal of a token that principal_of_token accepted less than TOKEN_RECHECK ago, else None."""
+    found = _checked_tokens.get(_token_hash(secret))
+    return found[1] if found is not None and utcnow() < found[0] else None
+
+
+def forget_checked_tokens() -> None:
+    _checked_tokens.clear()
 
 
 def principal_of_token(session: Session, secret: str, now: datetime | None = None) -> Principal | None:
@@ -298,7 +315,7 @@ def principal_of_token(session: Session, secret: str, now: datetime | None = Non
         return None
     if token.last_used_at is None or now - _as_utc(token.last_used_at) >= TOKEN_USE_RESOLUTION:
         token.last_used_at = now  # to the minute: a hospital's every request need not write a row
-    return Principal(
+    principal = Principal(
         kind="token",
         id=token.id,
         login=f"token:{token.prefix}",
@@ -307,6 +324,13 @@ def principal_of_token(session: Session, secret: str, now: datetime | None = Non
         permissions=frozenset(token.scopes),
         scope=RegionScope(token.region_code),
     )
+    if len(_checked_tokens) > 10_000:  # bounded: a flood of distinct tokens cannot grow it
+        _checked_tokens.clear()
+    until = utcnow() + TOKEN_RECHECK  # the clock, not `now`: a check as of another moment is no check now
+    if token.expires_at is not None:
+        until = min(until, _as_utc(token.expires_at))
+    _checked_tokens[token.token_hash] = (until, principal)
+    return principal
 
 
 # ---- demo users ------------------------------------------------------------------------------------
