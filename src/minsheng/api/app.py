@@ -10,8 +10,10 @@ from minsheng import __version__
 from minsheng.api import errors
 
 # Every module with a `router`: the API under /api, pages at their own paths. Imported when the app
-# is created, so `import minsheng.api.app` stays cheap for the command line.
+# is created, so `import minsheng.api.app` stays cheap for the command line. A request is matched
+# against the routers in this order, so the hospitals' real-time settlement comes first.
 ROUTERS: tuple[tuple[str, str], ...] = (
+    ("minsheng.medical.api", "/api"),
     ("minsheng.api.core", "/api"),
     ("minsheng.registry.api", "/api"),
     ("minsheng.assistance.api", "/api"),
@@ -25,7 +27,6 @@ ROUTERS: tuple[tuple[str, str], ...] = (
     ("minsheng.housing_fund.views", ""),
     ("minsheng.employment.api", "/api"),
     ("minsheng.employment.views", ""),
-    ("minsheng.medical.api", "/api"),
     ("minsheng.medical.views", ""),
     ("minsheng.insurance.api", "/api"),
     ("minsheng.insurance.views", ""),
