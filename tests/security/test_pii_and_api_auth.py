@@ -139,6 +139,24 @@ def test_revoked_token_is_refused_at_once(world, sqlite_engine):
     assert client.get("/api/households", headers=headers).status_code == 401
 
 
+def test_a_token_revoked_by_another_process_is_refused_within_the_recheck(world, sqlite_engine, monkeypatch):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from minsheng.security.models import ApiToken
+
+    client = TestClient(create_app())
+    headers = {"Authorization": f"Bearer {world['token_a']}"}
+    assert client.get("/api/households", headers=headers).status_code == 200
+    with unit_of_work(sqlite_engine) as session:  # as the CLI of another process would: no forgetting here
+        session.execute(update(ApiToken).values(revoked_at=service.utcnow()))
+    assert client.get("/api/households", headers=headers).status_code == 200  # still within the recheck
+    later = service.utcnow() + service.TOKEN_RECHECK + timedelta(milliseconds=1)
+    monkeypatch.setattr(service, "utcnow", lambda: later)
+    assert client.get("/api/households", headers=headers).status_code == 401
+
+
 def test_the_browser_session_reads_the_api_in_its_own_scope(world):
     client = _login(create_app(), "clerk_a")
     assert client.get("/api/households").json()["total"] == 1
