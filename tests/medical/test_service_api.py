@@ -133,6 +133,7 @@ def test_settle_updates_accumulators_and_a_retry_returns_the_first_answer(world,
     retry = client.post("/api/medical/settle", json=body(ids["dibao"]))
     assert retry.status_code == 200
     assert retry.json()["replayed"] is True and retry.json()["claim_id"] == answer["claim_id"]
+    assert {**retry.json(), "replayed": False} == answer  # the first answer, reasons and sources included
     assert _claims(engine) == 1
     totals = client.get(f"/api/medical/accumulators/{ids['dibao']}/2024").json()
     assert totals["claims_count"] == 1 and totals["critical_illness_paid_fen"] == 2_311_888

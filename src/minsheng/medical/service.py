@@ -11,12 +11,30 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Connection, Engine, Row, and_, bindparam, cast, insert, select, update
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Engine,
+    Insert,
+    Integer,
+    Row,
+    Select,
+    and_,
+    bindparam,
+    cast,
+    func,
+    insert,
+    select,
+    true,
+)
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -454,19 +472,76 @@ class _AccumulatorMoved(Exception):
     """Another claim of the person changed the year's accumulator between our read and our write."""
 
 
-# the writes of a settlement, built once (a statement built per call costs more to key and cache than to run)
-_NEW_ACCUMULATOR = insert(_accumulators).values(claims_count=1, version=1)
-_NEXT_ACCUMULATOR = (
-    update(_accumulators)
-    .where(
-        _accumulators.c.person_id == bindparam("match_person_id"),
-        _accumulators.c.year == bindparam("match_year"),
-        _accumulators.c.version == bindparam("read_version"),
+# ---- writing a settlement: built once (a statement built per call costs more to key and cache than to run)
+
+_CLAIM_COLUMNS = (
+    "idempotency_key", "request_hash", "claim_number", "person_id", "institution_id", "care_type",
+    "admission_date", "discharge_date", "year", "pool_region", "total_fen", "policy_fen", "basic_fen",
+    "oop_policy_fen", "critical_illness_fen", "medical_aid_fen", "self_pay_fen", "status", "result", "actor",
+    "settled_at",
+)  # fmt: skip
+_ITEM_COLUMNS = (
+    "line_no", "item_code", "item_name", "catalogue_class", "drug_code", "service_date", "quantity",
+    "unit_price_fen", "amount_fen",
+)  # fmt: skip
+
+
+def _next_accumulator(dialect_insert: Callable) -> Insert:
+    """The year's first claim inserts the accumulator; a later one updates it only if its version is still
+    the one read (`read_version`, NULL for none). No row back: another claim moved it first."""
+    given = ("person_id", "year", "updated_at", *(name for name, _ in TOTALS))
+    statement = dialect_insert(_accumulators).values(
+        claims_count=1,
+        version=1,
+        **{c: bindparam(f"accumulator_{c}", type_=_accumulators.c[c].type) for c in given},
     )
-    .values(claims_count=_accumulators.c.claims_count + 1, version=_accumulators.c.version + 1)
-)
-_NEW_CLAIM = insert(_claims).returning(_claims.c.id)
-_NEW_ITEMS = insert(_items)
+    return statement.on_conflict_do_update(
+        index_elements=[_accumulators.c.person_id, _accumulators.c.year],
+        set_={
+            **{name: statement.excluded[name] for name, _ in TOTALS},
+            "claims_count": _accumulators.c.claims_count + 1,
+            "version": _accumulators.c.version + 1,
+            "updated_at": statement.excluded.updated_at,
+        },
+        where=_accumulators.c.version == bindparam("read_version", type_=Integer),
+    ).returning(_accumulators.c.version)
+
+
+def _one_statement() -> Select:
+    """PostgreSQL: the accumulator, the claim and its lines in one statement (data-modifying CTEs), so a
+    settlement is one round trip and one implicit transaction; the claim is written only if the
+    accumulator was, the lines only with the claim."""
+    accumulator = _next_accumulator(postgresql.insert).cte("accumulator")
+    claim = (
+        insert(_claims)
+        .from_select(
+            _CLAIM_COLUMNS,
+            select(*(bindparam(f"claim_{c}", type_=_claims.c[c].type) for c in _CLAIM_COLUMNS)).select_from(
+                accumulator
+            ),
+        )
+        .returning(_claims.c.id)
+        .cte("claim")
+    )
+    arrays = [cast(bindparam(f"lines_{c}"), postgresql.ARRAY(_items.c[c].type)) for c in _ITEM_COLUMNS]
+    line = func.unnest(*arrays).table_valued(*_ITEM_COLUMNS).render_derived("line", with_types=False)
+    lines = (
+        insert(_items)
+        .from_select(
+            ("claim_id", *_ITEM_COLUMNS), select(claim.c.id, *line.c).select_from(claim).join(line, true())
+        )
+        .cte("lines")
+    )
+    return select(claim.c.id).add_cte(accumulator, claim, lines)
+
+
+_WRITE_ACCUMULATOR = {
+    "postgresql": _next_accumulator(postgresql.insert),
+    "sqlite": _next_accumulator(sqlite.insert),
+}
+_WRITE_CLAIM = insert(_claims).returning(_claims.c.id)
+_WRITE_ITEMS = insert(_items)
+_WRITE_IN_ONE = _one_statement()
 
 
 def _save(
@@ -475,48 +550,53 @@ def _save(
     """The claim, its lines and the new accumulator: written only if the accumulator is still the one the
     rule read (its version), so two claims of one person never both build on the same totals."""
     year, now = request.discharge_date.year, utcnow()
-    totals = {name: row[total] for name, total in TOTALS}
-    if facts.accumulator_version is None:
-        # a concurrent first claim of the year makes this a duplicate key: IntegrityError, then a retry
-        connection.execute(
-            _NEW_ACCUMULATOR, {"person_id": request.person_id, "year": year, "updated_at": now, **totals}
-        )
-    else:
-        moved = connection.execute(
-            _NEXT_ACCUMULATOR,
-            {
-                "match_person_id": request.person_id, "match_year": year,
-                "read_version": facts.accumulator_version, "updated_at": now, **totals,
-            },
-        )  # fmt: skip
-        if moved.rowcount != 1:
-            raise _AccumulatorMoved()
-    claim_id = connection.execute(
-        _NEW_CLAIM,
+    accumulator = {
+        "accumulator_person_id": request.person_id, "accumulator_year": year, "accumulator_updated_at": now,
+        "read_version": facts.accumulator_version, **{f"accumulator_{name}": row[total] for name, total in TOTALS},
+    }  # fmt: skip
+    claim = {
+        "idempotency_key": request.idempotency_key, "request_hash": request.digest(),
+        "claim_number": request.claim_number, "person_id": request.person_id,
+        "institution_id": facts.institution_id, "care_type": request.care_type,
+        "admission_date": request.admission_date, "discharge_date": request.discharge_date, "year": row["year"],
+        "pool_region": facts.pool_region, "total_fen": row["total_fen"], "policy_fen": row["policy_fen"],
+        "basic_fen": row["basic_fen"], "oop_policy_fen": row["oop_policy_fen"],
+        "critical_illness_fen": row["critical_illness_fen"], "medical_aid_fen": row["medical_aid_fen"],
+        "self_pay_fen": row["self_pay_fen"], "status": "settled", "result": _kept(explanation), "actor": actor,
+        "settled_at": now,
+    }  # fmt: skip
+    lines = [
         {
-            "idempotency_key": request.idempotency_key, "request_hash": request.digest(),
-            "claim_number": request.claim_number, "person_id": request.person_id,
-            "institution_id": facts.institution_id, "care_type": request.care_type,
-            "admission_date": request.admission_date, "discharge_date": request.discharge_date, "year": row["year"],
-            "pool_region": facts.pool_region, "total_fen": row["total_fen"], "policy_fen": row["policy_fen"],
-            "basic_fen": row["basic_fen"], "oop_policy_fen": row["oop_policy_fen"],
-            "critical_illness_fen": row["critical_illness_fen"], "medical_aid_fen": row["medical_aid_fen"],
-            "self_pay_fen": row["self_pay_fen"], "status": "settled", "result": explanation, "actor": actor,
-            "settled_at": now,
-        },
-    ).scalar_one()  # fmt: skip
-    connection.execute(
-        _NEW_ITEMS,
-        [
+            "line_no": number + 1, "item_code": i.item_code, "item_name": i.item_name,
+            "catalogue_class": i.catalogue_class, "drug_code": i.drug_code, "service_date": i.service_date,
+            "quantity": i.quantity, "unit_price_fen": i.unit_price_fen, "amount_fen": i.amount_fen,
+        }
+        for number, i in enumerate(request.items)
+    ]  # fmt: skip
+    if connection.dialect.name == "postgresql":
+        claim_id = connection.execute(
+            _WRITE_IN_ONE,
             {
-                "claim_id": claim_id, "line_no": number + 1, "item_code": i.item_code, "item_name": i.item_name,
-                "catalogue_class": i.catalogue_class, "drug_code": i.drug_code, "service_date": i.service_date,
-                "quantity": i.quantity, "unit_price_fen": i.unit_price_fen, "amount_fen": i.amount_fen,
-            }
-            for number, i in enumerate(request.items)
-        ],
-    )  # fmt: skip
+                **accumulator,
+                **{f"claim_{name}": value for name, value in claim.items()},
+                **{f"lines_{name}": [line[name] for line in lines] for name in _ITEM_COLUMNS},
+            },
+        ).scalar()
+        if claim_id is None:
+            raise _AccumulatorMoved()
+        return claim_id
+    if connection.execute(_WRITE_ACCUMULATOR[connection.dialect.name], accumulator).first() is None:
+        raise _AccumulatorMoved()
+    claim_id = connection.execute(_WRITE_CLAIM, claim).scalar_one()
+    connection.execute(_WRITE_ITEMS, [{"claim_id": claim_id, **line} for line in lines])
     return claim_id
+
+
+def _kept(explanation: dict) -> dict:
+    """What a claim keeps of its explanation: every value the rule used, its checks and its steps. The
+    parameters' descriptions and source documents (6 of its 8 KB, the same for every claim) stay in
+    the policy files, cited again when the claim is shown."""
+    return {key: value for key, value in explanation.items() if key != "parameters"}
 
 
 def _replay(request: ClaimRequest, claim_id: int, request_hash: str, status: str, result: dict) -> Settlement:
@@ -525,7 +605,17 @@ def _replay(request: ClaimRequest, claim_id: int, request_hash: str, status: str
             f"幂等键 {request.idempotency_key} 已用于另一笔结算", f"idempotency key {request.idempotency_key} was used for another claim",
             [FieldError("idempotency_key", "same_request", "同一幂等键的请求内容不同", "a different request under the same key")],
         )  # fmt: skip
-    return Settlement(claim_id, request.idempotency_key, status, True, result["values"], result)
+    explanation = {**result, "parameters": medical_parameters.sources(MEDICAL_PARAMETERS)}
+    return Settlement(claim_id, request.idempotency_key, status, True, result["values"], explanation)
+
+
+def _settling(engine: Engine) -> AbstractContextManager[Connection]:
+    """PostgreSQL writes a settlement in one statement, its own transaction, so the connection needs no
+    BEGIN and COMMIT round trips (the read before it is checked by the write's version test); SQLite
+    writes it in three statements, inside one transaction."""
+    if engine.dialect.name == "postgresql":
+        return engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+    return engine.begin()
 
 
 # a person's claims arriving at the same moment take turns; past this many, the caller is told to retry
@@ -541,7 +631,7 @@ def settle_claim(request: ClaimRequest, actor: str = "system", engine: Engine | 
     _check_shape(request)
     for _ in range(SETTLE_ATTEMPTS):
         try:
-            with (engine or default_engine()).begin() as connection:
+            with _settling(engine or default_engine()) as connection:
                 facts = _facts(connection, request)
                 first = facts[0]
                 if first.earlier_claim_id is not None:
