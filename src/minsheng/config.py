@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     language: str = Field("zh", description="default language of pages and messages: zh or en")
     timezone: str = Field("Asia/Shanghai")
     session_idle_minutes: int = 30
+    request_threads: int = Field(
+        8, description="threads per server process for blocking work; more only queue for Python's lock"
+    )
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
 
