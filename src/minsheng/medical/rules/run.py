@@ -28,6 +28,11 @@ def run_rule(
             connection.close()
 
 
+# dictionaries only for columns of few values (leagues, care types, flags): trying one on every amount column
+# and giving up cost more than the rest of the write; no Bloom filters, which batch results are not searched by
+PARQUET_OPTIONS = "FORMAT parquet, DICTIONARY_SIZE_LIMIT 1024, WRITE_BLOOM_FILTER false"
+
+
 def _quoted(path: Path) -> str:
     return "'" + path.as_posix().replace("'", "''") + "'"
 
@@ -49,6 +54,9 @@ def run_rule_to_parquet(
     try:
         connection.execute("SET preserve_insertion_order = false").fetchall()
         connection.execute("SET enable_progress_bar = false").fetchall()
+        # the rules write each LEFT JOIN with the small side on the right; DuckDB's estimate of a table built
+        # from DISTINCTs (the settlement's profiles) is far too large and would hash the claims instead
+        connection.execute("SET disabled_optimizers = 'build_side_probe_side'").fetchall()
         for name, source in sources.items():
             if isinstance(source, pa.Table):
                 connection.register(name, source)
@@ -59,7 +67,7 @@ def run_rule_to_parquet(
         connection.register("run", run_table(as_of))
         projection = ", ".join(columns) if columns else "*"
         ((written,),) = connection.execute(
-            f"COPY (SELECT {projection} FROM ({rule.sql}) AS result) TO {_quoted(out)} (FORMAT parquet)"
+            f"COPY (SELECT {projection} FROM ({rule.sql}) AS result) TO {_quoted(out)} ({PARQUET_OPTIONS})"
         ).fetchall()
         ((expected,),) = connection.execute(f"SELECT COUNT(*) FROM {rule.unit_table}").fetchall()
         if written != expected:
@@ -92,7 +100,7 @@ def copy_query(sql: str, out: Path, **files: Path) -> int:
             connection.execute(
                 f"CREATE VIEW {name} AS SELECT * FROM read_parquet({_quoted(path)})"
             ).fetchall()
-        ((written,),) = connection.execute(f"COPY ({sql}) TO {_quoted(out)} (FORMAT parquet)").fetchall()
+        ((written,),) = connection.execute(f"COPY ({sql}) TO {_quoted(out)} ({PARQUET_OPTIONS})").fetchall()
         return written
     finally:
         connection.close()

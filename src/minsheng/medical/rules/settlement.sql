@@ -16,6 +16,13 @@
 -- The basic deductible applies per stay (per claim); the 大病 and aid deductibles per year. A reversal
 -- subtracts a claim from the accumulators; claims settled after it keep their amounts (refund, not re-run).
 --
+-- Shape, for a batch of millions of claims: the claims are joined to their enrolment, institution and period
+-- once (claim_base, read by one CTE only, so never materialised), priced against a small per-profile tariff,
+-- and sorted once by the window, which carries only the claim's own columns and its profile's number; the
+-- tiers' parameters are joined back by that number after the window. The profiles and the filings come from
+-- the inputs themselves (enrolment classes × care types and levels × periods; cross-province claims with a
+-- filing), never from claim_base.
+--
 -- Inputs: claims, enrolment, institutions, filings, accumulators (prior, per person and year),
 -- medical_params (long form from the policy loader: name, league, dates, dimension columns, value; money
 -- in fen, ratios exact decimals, region overrides resolved; see medical.parameters).
@@ -83,13 +90,27 @@ claim_base AS (
 ),
 
 -- the parameters are looked up once per profile (league, period, insurance type, person type, care type,
--- level, aid category), not once per claim: a month of claims has a few thousand profiles
+-- level, aid category), not once per claim. The profiles are every combination of the enrolment's classes,
+-- the claims' care types by institution level and the claims' periods: a superset of the claims' own found
+-- from small inputs, so that the joined claims are read once (a CTE read twice is materialised)
+enrolled_classes AS (
+    SELECT DISTINCT pool_region, insurance_type, person_type, COALESCE(aid_category, 'none') AS aid_category
+    FROM enrolment
+),
+
+care_levels AS (
+    SELECT DISTINCT c.care_type, CAST(i.level AS VARCHAR) AS hospital_level
+    FROM (SELECT DISTINCT institution_id, care_type FROM claims) AS c
+    JOIN institutions AS i ON i.institution_id = c.institution_id
+),
+
 profiles AS (
-    SELECT DISTINCT
-        pool_region, period_from, insurance_type, person_type, care_type,
-        CAST(hospital_level AS VARCHAR) AS hospital_level, aid_category
-    FROM claim_base
-    WHERE pool_region IS NOT NULL
+    SELECT
+        ec.pool_region, cp.period_from, ec.insurance_type, ec.person_type, cl.care_type, cl.hospital_level,
+        ec.aid_category
+    FROM enrolled_classes AS ec
+    CROSS JOIN care_levels AS cl
+    CROSS JOIN (SELECT DISTINCT period_from FROM claim_dates WHERE period_from IS NOT NULL) AS cp
 ),
 
 tariff_values AS (
@@ -134,9 +155,13 @@ tariff_values AS (
         pr.aid_category
 ),
 
--- money to BIGINT fen and ratios to BIGINT parts per million, once per profile (not once per claim)
+-- money to BIGINT fen and ratios to BIGINT parts per million, once per profile (not once per claim); the
+-- profile's number travels with the claim through the window, which then stays narrow
 tariff AS (
     SELECT
+        ROW_NUMBER() OVER (
+            ORDER BY pool_region, period_from, insurance_type, person_type, care_type, hospital_level, aid_category
+        ) AS profile_id,
         pool_region, period_from, insurance_type, person_type, care_type, hospital_level, aid_category,
         (class_b_self_pay_ratio IS NOT NULL AND basic_deductible_param IS NOT NULL
             AND basic_ratio_base IS NOT NULL AND basic_cap_param IS NOT NULL
@@ -173,24 +198,28 @@ tariff AS (
 ),
 
 -- a cross-province claim takes the person's filing valid on the admission date; the lowest reduction wins,
--- ties by the filing type's name, so that every engine picks the same filing
+-- ties by the filing type's name, so that every engine picks the same filing. Found from the claims
+-- themselves (only those with a filing, out of the province), not from claim_base, which is read once
 filing_candidates AS (
     SELECT
-        cb.claim_id,
+        c.claim_id,
         f.filing_type,
         fr.value AS reduction_points,
-        ROW_NUMBER() OVER (PARTITION BY cb.claim_id ORDER BY fr.value, f.filing_type) AS preference
-    FROM claim_base AS cb
+        ROW_NUMBER() OVER (PARTITION BY c.claim_id ORDER BY fr.value, f.filing_type) AS preference
+    FROM claims AS c
+    JOIN institutions AS i
+        ON i.institution_id = c.institution_id AND SUBSTRING(i.region_code, 1, 2) <> '15'
     JOIN filings AS f
-        ON f.person_id = cb.person_id
-        AND f.valid_from <= cb.admission_date
-        AND (f.valid_to IS NULL OR f.valid_to > cb.admission_date)
+        ON f.person_id = c.person_id
+        AND f.valid_from <= c.admission_date
+        AND (f.valid_to IS NULL OR f.valid_to > c.admission_date)
+    JOIN enrolment AS e
+        ON e.person_id = c.person_id AND e.year = CAST(EXTRACT(YEAR FROM c.discharge_date) AS INTEGER)
     JOIN params AS fr
         ON fr.name = 'medical.cross_province.ratio_reduction'
         AND fr.filing_type = f.filing_type
-        AND cb.discharge_date >= fr.effective_from AND cb.discharge_date < fr.effective_to
-        AND fr.region = cb.pool_region
-    WHERE cb.cross_province
+        AND c.discharge_date >= fr.effective_from AND c.discharge_date < fr.effective_to
+        AND fr.region = e.pool_region
 ),
 
 filing_of_claim AS (
@@ -213,11 +242,7 @@ priced AS (
             ELSE t.unfiled_reduction_ppm
         END AS ratio_reduction_ppm,
         COALESCE(t.parameters_found, FALSE) AS parameters_found,
-        t.class_b_self_ppm, t.basic_deductible_fen, t.basic_ratio_base_ppm, t.basic_cap_fen,
-        COALESCE(t.critical_illness_tilt, FALSE) AS critical_illness_tilt,
-        t.critical_illness_deductible_fen, t.cii_bonus_ppm, t.critical_illness_cap_fen,
-        t.seg1_upper_fen, t.seg2_upper_fen, t.seg1_ppm, t.seg2_ppm, t.seg3_ppm,
-        t.medical_aid_deductible_fen, t.aid_ppm, t.medical_aid_cap_fen
+        t.profile_id, t.class_b_self_ppm, t.basic_deductible_fen, t.basic_ratio_base_ppm
     FROM claim_base AS cb
     LEFT JOIN filing_of_claim AS fc ON fc.claim_id = cb.claim_id
     LEFT JOIN tariff AS t
@@ -264,15 +289,15 @@ with_raw AS (
     FROM basic_raw AS r
 ),
 
--- the only window, over a narrow projection (sorting the wide rows costs several times more): running
--- sums of the raw basic pay and of the policy amount per person and year; every tier's running total
--- follows from them without another pass (see the header)
+-- the only window: running sums of the raw basic pay and of the policy amount per person and year; every
+-- tier's running total follows from them without another pass (see the header). It carries the claim's
+-- own columns and its profile's number, not the tiers' parameters, which are joined to it afterwards
 running_sums AS (
     SELECT
-        claim_id,
-        CAST(SUM(basic_raw_fen) OVER w AS BIGINT) AS basic_raw_running_fen,
-        CAST(SUM(policy_fen) OVER w AS BIGINT) AS policy_running_fen
-    FROM with_raw
+        b.*,
+        CAST(SUM(b.basic_raw_fen) OVER w AS BIGINT) AS basic_raw_running_fen,
+        CAST(SUM(b.policy_fen) OVER w AS BIGINT) AS policy_running_fen
+    FROM with_raw AS b
     WINDOW w AS (
         PARTITION BY person_id, year
         ORDER BY discharge_date, admission_date, claim_id
@@ -282,17 +307,19 @@ running_sums AS (
 
 running AS (
     SELECT
-        b.*,
+        rs.*,
+        COALESCE(t.critical_illness_tilt, FALSE) AS critical_illness_tilt,
+        t.basic_cap_fen, t.critical_illness_deductible_fen, t.cii_bonus_ppm, t.critical_illness_cap_fen,
+        t.seg1_upper_fen, t.seg2_upper_fen, t.seg1_ppm, t.seg2_ppm, t.seg3_ppm,
+        t.medical_aid_deductible_fen, t.aid_ppm, t.medical_aid_cap_fen,
         COALESCE(acc.basic_paid_fen, 0) AS prior_basic_paid_fen,
         COALESCE(acc.oop_policy_fen, 0) AS prior_oop_policy_fen,
         COALESCE(acc.critical_illness_paid_fen, 0) AS prior_critical_illness_paid_fen,
         COALESCE(acc.residual_fen, 0) AS prior_residual_fen,
-        COALESCE(acc.medical_aid_paid_fen, 0) AS prior_medical_aid_paid_fen,
-        rs.basic_raw_running_fen,
-        rs.policy_running_fen
-    FROM with_raw AS b
-    JOIN running_sums AS rs ON rs.claim_id = b.claim_id
-    LEFT JOIN accumulators AS acc ON acc.person_id = b.person_id AND acc.year = b.year
+        COALESCE(acc.medical_aid_paid_fen, 0) AS prior_medical_aid_paid_fen
+    FROM running_sums AS rs
+    LEFT JOIN tariff AS t ON t.profile_id = rs.profile_id
+    LEFT JOIN accumulators AS acc ON acc.person_id = rs.person_id AND acc.year = rs.year
 ),
 
 -- basic: E(x) = GREATEST(prior, LEAST(cap, prior + x)) over the running raw basic pay x
