@@ -256,3 +256,32 @@ def test_the_sqlite_unit_runner_settles_exactly_as_duckdb(
         fixed={"medical_params": params},
     )  # fmt: skip
     assert sorted(got, key=lambda r: r["claim_id"]) == sorted(expected, key=lambda r: r["claim_id"])
+
+
+def test_the_unit_runner_works_out_again_when_its_parameters_change(
+    default_parameters, worked_example_parameters
+):
+    """What the parameters alone decide is computed once per parameter table; a runner given another table
+    (a scenario) settles on that one, and on the first again when it comes back."""
+    from minsheng.engine.unit import UnitRunner
+    from minsheng.medical.rules.settlement import SETTLEMENT
+    from minsheng.medical.settlement import SMALL_INPUTS
+
+    claims = [claim("c-1", 1, 12_000_000, 3_000_000, 500_000)]
+    enrolled = [enrolment(1, "dibao", "resident", "resident")]
+    runner = UnitRunner(SETTLEMENT, SMALL_INPUTS)
+    answers = {}
+    for name, parameters in (("default", default_parameters), ("worked", worked_example_parameters),
+                             ("default again", default_parameters)):  # fmt: skip
+        params = parameter_table(parameters)
+        expected = settle(
+            table(claims, CLAIMS), table(enrolled, ENROLMENT), institutions(), params=parameters,
+            medical_params=params,
+        ).to_pylist()  # fmt: skip
+        got = runner.run(
+            {"claims": claims, "enrolment": enrolled, "institutions": institutions().to_pylist()},
+            fixed={"medical_params": params},
+        )
+        assert got == expected, name
+        answers[name] = got[0]["basic_fen"]
+    assert answers["default"] == answers["default again"] != answers["worked"]

@@ -56,6 +56,21 @@ def sqlite_sql(rule: Rule) -> str:
     return sqlglot.transpile(rule.sql, read="duckdb", write=RuleSQLite, pretty=True)[0]
 
 
+@cache
+def split_fixed(sql: str, fixed: frozenset[str]) -> tuple[tuple[tuple[str, str], ...], str]:
+    """The query's CTEs that read only the fixed tables (or each other), as (name, SELECT) in order, and the
+    query without them: those are worked out once when the fixed tables are loaded, not on every run."""
+    tree = sqlglot.parse_one(sql, read=RuleSQLite)
+    known, once = set(fixed), []
+    for cte in list(tree.ctes):
+        read = {table.name for table in cte.this.find_all(exp.Table)}
+        if read and read <= known and cte.alias not in fixed:
+            once.append((cte.alias, cte.this.sql(dialect=RuleSQLite)))
+            known.add(cte.alias)
+            cte.pop()
+    return tuple(once), tree.sql(dialect=RuleSQLite, pretty=True)
+
+
 def _column_type(arrow_type: pa.DataType) -> str:
     if pa.types.is_integer(arrow_type) or pa.types.is_boolean(arrow_type):
         return "INTEGER"
@@ -95,7 +110,7 @@ class UnitRunner:
 
     def __init__(self, rule: Rule, schemas: Mapping[str, pa.Schema]):
         self.rule = rule
-        self.sql = sqlite_sql(rule)
+        self.sql = sqlite_sql(rule)  # the query run: the rule's, less what the fixed tables alone decide
         self.connection = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
         self.lock = threading.Lock()
         self.schemas: dict[str, pa.Schema] = {}
@@ -123,14 +138,22 @@ class UnitRunner:
             statement, [tuple(convert(row.get(column)) for column, convert in converters) for row in rows]
         )
 
-    def _fix(self, name: str, table: pa.Table) -> None:
+    def _fix(self, name: str, table: pa.Table) -> bool:
         if self.loaded.get(name) is table:
-            return
+            return False
         if self.schemas.get(name) != table.schema:
             self.result_types = None  # the result's types follow the inputs' schemas
         self._create(name, table.schema)
         self._insert(name, table.to_pylist())
         self.loaded[name] = table
+        return True
+
+    def _work_out_fixed(self) -> None:
+        """The CTEs that depend on the fixed tables alone, as tables (again, since a fixed table changed)."""
+        once, self.sql = split_fixed(sqlite_sql(self.rule), frozenset(self.loaded))
+        for name, select in once:
+            self.connection.execute(f'DROP TABLE IF EXISTS "{name}"')
+            self.connection.execute(f'CREATE TABLE "{name}" AS {select}')
 
     def run(
         self, rows: Mapping[str, Sequence[Mapping[str, Any]]], fixed: Mapping[str, pa.Table] | None = None
@@ -138,8 +161,9 @@ class UnitRunner:
         """The rule over the given rows (each input a list of dicts in its schema's columns) and the fixed
         tables given (loaded in the same turn, so that no other thread's parameters slip in between)."""
         with self.lock:
-            for name, table in (fixed or {}).items():
-                self._fix(name, table)
+            changed = [self._fix(name, table) for name, table in (fixed or {}).items()]
+            if any(changed):
+                self._work_out_fixed()
             return self._run(rows)
 
     def _run(self, rows: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[dict]:
