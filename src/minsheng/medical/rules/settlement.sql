@@ -16,12 +16,13 @@
 -- The basic deductible applies per stay (per claim); the 大病 and aid deductibles per year. A reversal
 -- subtracts a claim from the accumulators; claims settled after it keep their amounts (refund, not re-run).
 --
--- Shape, for a batch of millions of claims: the claims are joined to their enrolment, institution and period
--- once (claim_base, read by one CTE only, so never materialised), priced against a small per-profile tariff,
--- and sorted once by the window, which carries only the claim's own columns and its profile's number; the
--- tiers' parameters are joined back by that number after the window. The profiles and the filings come from
--- the inputs themselves (enrolment classes × care types and levels × periods; cross-province claims with a
--- filing), never from claim_base.
+-- Shape, for a batch of millions of claims: the claims are joined to their enrolment (as the number of its
+-- class: league, insurance and person type, aid category), institution and period once (claim_base, read by
+-- one CTE only, so never materialised), priced against a small per-profile tariff, and sorted once by the
+-- window, which carries only the claim's own columns and the numbers of its class and profile; the class's
+-- names and the tiers' parameters are joined back by those numbers after the window. The profiles and the
+-- filings come from the inputs themselves (enrolment classes × care types and levels × periods;
+-- cross-province claims with a filing), never from claim_base.
 --
 -- Inputs: claims, enrolment, institutions, filings, accumulators (prior, per person and year),
 -- medical_params (long form from the policy loader: name, league, dates, dimension columns, value; money
@@ -55,6 +56,26 @@ claim_dates AS (
         ON d.discharge_date >= pe.period_from AND d.discharge_date < COALESCE(pe.period_to, DATE '9999-12-31')
 ),
 
+-- the enrolment's classes (league, insurance type, person type, aid category), numbered: the claims carry
+-- the number, not four strings, through the enrolment join, the tariff join and the window
+enrolled_classes AS (
+    SELECT
+        ROW_NUMBER() OVER (ORDER BY pool_region, insurance_type, person_type, aid_category) AS class_id,
+        pool_region, insurance_type, person_type, aid_category
+    FROM (
+        SELECT DISTINCT pool_region, insurance_type, person_type, COALESCE(aid_category, 'none') AS aid_category
+        FROM enrolment
+    ) AS classes
+),
+
+enrolment_classes AS (
+    SELECT e.person_id, e.year, e.enrolled_on, e.ended_on, ec.class_id
+    FROM enrolment AS e
+    JOIN enrolled_classes AS ec
+        ON ec.pool_region = e.pool_region AND ec.insurance_type = e.insurance_type
+        AND ec.person_type = e.person_type AND ec.aid_category = COALESCE(e.aid_category, 'none')
+),
+
 claim_base AS (
     SELECT
         c.claim_id,
@@ -68,12 +89,8 @@ claim_base AS (
         c.class_b_fen,
         c.class_c_fen,
         c.class_a_fen + c.class_b_fen + c.class_c_fen AS total_fen,
-        e.insurance_type,
-        e.person_type,
-        COALESCE(e.aid_category, 'none') AS aid_category,
-        e.pool_region,
+        e.class_id,
         i.level AS hospital_level,
-        i.region_code AS institution_region,
         pe.period_from,
         (i.region_code IS NOT NULL AND SUBSTRING(i.region_code, 1, 2) <> '15') AS cross_province,
         (e.person_id IS NOT NULL
@@ -83,7 +100,7 @@ claim_base AS (
         (c.discharge_date >= c.admission_date) AS check_dates_valid,
         (c.class_a_fen >= 0 AND c.class_b_fen >= 0 AND c.class_c_fen >= 0) AS check_amounts_valid
     FROM claims AS c
-    LEFT JOIN enrolment AS e
+    LEFT JOIN enrolment_classes AS e
         ON e.person_id = c.person_id AND e.year = CAST(EXTRACT(YEAR FROM c.discharge_date) AS INTEGER)
     LEFT JOIN institutions AS i ON i.institution_id = c.institution_id
     LEFT JOIN claim_dates AS pe ON pe.discharge_date = c.discharge_date
@@ -93,11 +110,6 @@ claim_base AS (
 -- level, aid category), not once per claim. The profiles are every combination of the enrolment's classes,
 -- the claims' care types by institution level and the claims' periods: a superset of the claims' own found
 -- from small inputs, so that the joined claims are read once (a CTE read twice is materialised)
-enrolled_classes AS (
-    SELECT DISTINCT pool_region, insurance_type, person_type, COALESCE(aid_category, 'none') AS aid_category
-    FROM enrolment
-),
-
 care_levels AS (
     SELECT DISTINCT c.care_type, CAST(i.level AS VARCHAR) AS hospital_level
     FROM (SELECT DISTINCT institution_id, care_type FROM claims) AS c
@@ -106,8 +118,8 @@ care_levels AS (
 
 profiles AS (
     SELECT
-        ec.pool_region, cp.period_from, ec.insurance_type, ec.person_type, cl.care_type, cl.hospital_level,
-        ec.aid_category
+        ec.class_id, ec.pool_region, cp.period_from, ec.insurance_type, ec.person_type, cl.care_type,
+        cl.hospital_level, ec.aid_category
     FROM enrolled_classes AS ec
     CROSS JOIN care_levels AS cl
     CROSS JOIN (SELECT DISTINCT period_from FROM claim_dates WHERE period_from IS NOT NULL) AS cp
@@ -115,8 +127,8 @@ profiles AS (
 
 tariff_values AS (
     SELECT
-        pr.pool_region, pr.period_from, pr.insurance_type, pr.person_type, pr.care_type, pr.hospital_level,
-        pr.aid_category,
+        pr.class_id, pr.pool_region, pr.period_from, pr.insurance_type, pr.person_type, pr.care_type,
+        pr.hospital_level, pr.aid_category,
         MAX(CASE WHEN pa.name = 'medical.catalogue.class_b_self_pay_ratio' THEN pa.value END) AS class_b_self_pay_ratio,
         MAX(CASE WHEN pa.name = 'medical.basic.deductible' THEN pa.value END) AS basic_deductible_param,
         MAX(CASE WHEN pa.name = 'medical.basic.ratio' THEN pa.value END) AS basic_ratio_base,
@@ -151,18 +163,16 @@ tariff_values AS (
         AND (pa.care_type IS NULL OR pa.care_type = pr.care_type)
         AND (pa.hospital_level IS NULL OR pa.hospital_level = pr.hospital_level)
         AND (pa.aid_category IS NULL OR pa.aid_category = pr.aid_category)
-    GROUP BY pr.pool_region, pr.period_from, pr.insurance_type, pr.person_type, pr.care_type, pr.hospital_level,
-        pr.aid_category
+    GROUP BY pr.class_id, pr.pool_region, pr.period_from, pr.insurance_type, pr.person_type, pr.care_type,
+        pr.hospital_level, pr.aid_category
 ),
 
 -- money to BIGINT fen and ratios to BIGINT parts per million, once per profile (not once per claim); the
 -- profile's number travels with the claim through the window, which then stays narrow
 tariff AS (
     SELECT
-        ROW_NUMBER() OVER (
-            ORDER BY pool_region, period_from, insurance_type, person_type, care_type, hospital_level, aid_category
-        ) AS profile_id,
-        pool_region, period_from, insurance_type, person_type, care_type, hospital_level, aid_category,
+        ROW_NUMBER() OVER (ORDER BY class_id, period_from, care_type, hospital_level) AS profile_id,
+        class_id, period_from, care_type, hospital_level,
         (class_b_self_pay_ratio IS NOT NULL AND basic_deductible_param IS NOT NULL
             AND basic_ratio_base IS NOT NULL AND basic_cap_param IS NOT NULL
             AND cii_deductible_param IS NOT NULL AND cii_cap_param IS NOT NULL
@@ -246,10 +256,8 @@ priced AS (
     FROM claim_base AS cb
     LEFT JOIN filing_of_claim AS fc ON fc.claim_id = cb.claim_id
     LEFT JOIN tariff AS t
-        ON t.pool_region = cb.pool_region AND t.period_from = cb.period_from
-        AND t.insurance_type = cb.insurance_type AND t.person_type = cb.person_type
+        ON t.class_id = cb.class_id AND t.period_from = cb.period_from
         AND t.care_type = cb.care_type AND t.hospital_level = CAST(cb.hospital_level AS VARCHAR)
-        AND t.aid_category = cb.aid_category
 ),
 
 -- the claim's own amounts. Ratios are integer parts per million so that every product stays an exact
@@ -308,6 +316,10 @@ running_sums AS (
 running AS (
     SELECT
         rs.*,
+        ec.insurance_type,
+        ec.person_type,
+        COALESCE(ec.aid_category, 'none') AS aid_category,
+        ec.pool_region,
         COALESCE(t.critical_illness_tilt, FALSE) AS critical_illness_tilt,
         t.basic_cap_fen, t.critical_illness_deductible_fen, t.cii_bonus_ppm, t.critical_illness_cap_fen,
         t.seg1_upper_fen, t.seg2_upper_fen, t.seg1_ppm, t.seg2_ppm, t.seg3_ppm,
@@ -319,6 +331,7 @@ running AS (
         COALESCE(acc.medical_aid_paid_fen, 0) AS prior_medical_aid_paid_fen
     FROM running_sums AS rs
     LEFT JOIN tariff AS t ON t.profile_id = rs.profile_id
+    LEFT JOIN enrolled_classes AS ec ON ec.class_id = rs.class_id
     LEFT JOIN accumulators AS acc ON acc.person_id = rs.person_id AND acc.year = rs.year
 ),
 
