@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
+from minsheng.api.blocking import run_blocking
 from minsheng.api.deps import require
 from minsheng.api.errors import NotFound
 from minsheng.medical import service
@@ -117,15 +118,15 @@ def _out(settlement: service.Settlement) -> SettlementOut:
 
 
 @router.post("/settle", response_model=SettlementOut)
-def settle(claim: ClaimIn, principal: Principal = Depends(settle_permission)) -> SettlementOut:
+async def settle(claim: ClaimIn, principal: Principal = Depends(settle_permission)) -> SettlementOut:
     """一站式结算: settle a claim across the three tiers and update the accumulators, in one transaction."""
-    return _out(service.settle_claim(claim.to_request(), actor=principal.login))
+    return _out(await run_blocking(service.settle_claim, claim.to_request(), actor=principal.login))
 
 
 @router.post("/settle/preview", response_model=SettlementOut)
-def settle_preview(claim: ClaimIn, _principal: Principal = Depends(settle_permission)) -> SettlementOut:
+async def settle_preview(claim: ClaimIn, _principal: Principal = Depends(settle_permission)) -> SettlementOut:
     """试算: the same settlement on the current accumulators; nothing is saved."""
-    return _out(service.preview(claim.to_request()))
+    return _out(await run_blocking(service.preview, claim.to_request()))
 
 
 class ReversalIn(BaseModel):
