@@ -535,10 +535,7 @@ def _one_statement() -> Select:
     return select(claim.c.id).add_cte(accumulator, claim, lines)
 
 
-_WRITE_ACCUMULATOR = {
-    "postgresql": _next_accumulator(postgresql.insert),
-    "sqlite": _next_accumulator(sqlite.insert),
-}
+_WRITE_ACCUMULATOR = _next_accumulator(sqlite.insert)  # SQLite: three statements in one transaction
 _WRITE_CLAIM = insert(_claims).returning(_claims.c.id)
 _WRITE_ITEMS = insert(_items)
 _WRITE_IN_ONE = _one_statement()
@@ -585,7 +582,7 @@ def _save(
         if claim_id is None:
             raise _AccumulatorMoved()
         return claim_id
-    if connection.execute(_WRITE_ACCUMULATOR[connection.dialect.name], accumulator).first() is None:
+    if connection.execute(_WRITE_ACCUMULATOR, accumulator).first() is None:
         raise _AccumulatorMoved()
     claim_id = connection.execute(_WRITE_CLAIM, claim).scalar_one()
     connection.execute(_WRITE_ITEMS, [{"claim_id": claim_id, **line} for line in lines])
