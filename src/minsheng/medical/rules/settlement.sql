@@ -57,10 +57,11 @@ claim_dates AS (
 ),
 
 -- the enrolment's classes (league, insurance type, person type, aid category), numbered: the claims carry
--- the number, not four strings, through the enrolment join, the tariff join and the window
+-- the number (four bytes), not four strings, through the enrolment join, the tariff join and the window
 enrolled_classes AS (
     SELECT
-        ROW_NUMBER() OVER (ORDER BY pool_region, insurance_type, person_type, aid_category) AS class_id,
+        CAST(ROW_NUMBER() OVER (ORDER BY pool_region, insurance_type, person_type, aid_category) AS INTEGER)
+            AS class_id,
         pool_region, insurance_type, person_type, aid_category
     FROM (
         SELECT DISTINCT pool_region, insurance_type, person_type, COALESCE(aid_category, 'none') AS aid_category
@@ -171,7 +172,8 @@ tariff_values AS (
 -- profile's number travels with the claim through the window, which then stays narrow
 tariff AS (
     SELECT
-        ROW_NUMBER() OVER (ORDER BY class_id, period_from, care_type, hospital_level) AS profile_id,
+        CAST(ROW_NUMBER() OVER (ORDER BY class_id, period_from, care_type, hospital_level) AS INTEGER)
+            AS profile_id,
         class_id, period_from, care_type, hospital_level,
         (class_b_self_pay_ratio IS NOT NULL AND basic_deductible_param IS NOT NULL
             AND basic_ratio_base IS NOT NULL AND basic_cap_param IS NOT NULL
