@@ -378,7 +378,8 @@ def _run(request: ClaimRequest, facts: list[Row]) -> dict:
 
 
 def _explain(row: dict) -> dict[str, Any]:
-    """The determination with its reasons: checks, parameters used and their sources, Chinese first."""
+    """The determination with its reasons, Chinese first: its checks, its steps and every value the rule used.
+    A claim keeps this; the parameters' sources are added to an answer (`_answer`), not kept per claim."""
     checks = [
         {
             "check": c.column,
@@ -428,7 +429,6 @@ def _explain(row: dict) -> dict[str, Any]:
         "rule": SETTLEMENT.name,
         "checks": checks,
         "steps": steps,
-        "parameters": medical_parameters.sources(MEDICAL_PARAMETERS),
         "values": {k: (str(v) if isinstance(v, (Decimal, date)) else v) for k, v in row.items()},
     }
 
@@ -464,8 +464,7 @@ def preview(request: ClaimRequest, engine: Engine | None = None) -> Settlement:
     _check_shape(request)
     with (engine or default_engine()).connect() as connection:
         facts = _facts(connection, request)
-    explanation = _explain(_compute(request, facts))
-    return Settlement(None, request.idempotency_key, "preview", False, explanation["values"], explanation)
+    return _answer(None, request.idempotency_key, "preview", False, _explain(_compute(request, facts)))
 
 
 class _AccumulatorMoved(Exception):
@@ -559,7 +558,7 @@ def _save(
         "pool_region": facts.pool_region, "total_fen": row["total_fen"], "policy_fen": row["policy_fen"],
         "basic_fen": row["basic_fen"], "oop_policy_fen": row["oop_policy_fen"],
         "critical_illness_fen": row["critical_illness_fen"], "medical_aid_fen": row["medical_aid_fen"],
-        "self_pay_fen": row["self_pay_fen"], "status": "settled", "result": _kept(explanation), "actor": actor,
+        "self_pay_fen": row["self_pay_fen"], "status": "settled", "result": explanation, "actor": actor,
         "settled_at": now,
     }  # fmt: skip
     lines = [
@@ -589,11 +588,11 @@ def _save(
     return claim_id
 
 
-def _kept(explanation: dict) -> dict:
-    """What a claim keeps of its explanation: every value the rule used, its checks and its steps. The
-    parameters' descriptions and source documents (6 of its 8 KB, the same for every claim) stay in
-    the policy files, cited again when the claim is shown."""
-    return {key: value for key, value in explanation.items() if key != "parameters"}
+def _answer(claim_id: int | None, key: str, status: str, replayed: bool, explanation: dict) -> Settlement:
+    """A settlement as answered: its explanation with the parameters' descriptions and source documents,
+    which are the same for every claim (6 of an answer's 8 KB), so cited from the policy files, not kept."""
+    cited = {**explanation, "parameters": medical_parameters.sources(MEDICAL_PARAMETERS)}
+    return Settlement(claim_id, key, status, replayed, explanation["values"], cited)
 
 
 def _replay(request: ClaimRequest, claim_id: int, request_hash: str, status: str, result: dict) -> Settlement:
@@ -602,8 +601,7 @@ def _replay(request: ClaimRequest, claim_id: int, request_hash: str, status: str
             f"幂等键 {request.idempotency_key} 已用于另一笔结算", f"idempotency key {request.idempotency_key} was used for another claim",
             [FieldError("idempotency_key", "same_request", "同一幂等键的请求内容不同", "a different request under the same key")],
         )  # fmt: skip
-    explanation = {**result, "parameters": medical_parameters.sources(MEDICAL_PARAMETERS)}
-    return Settlement(claim_id, request.idempotency_key, status, True, result["values"], explanation)
+    return _answer(claim_id, request.idempotency_key, status, True, result)
 
 
 def _settling(engine: Engine) -> AbstractContextManager[Connection]:
@@ -622,7 +620,7 @@ SETTLE_ATTEMPTS = 8
 def settle_claim(request: ClaimRequest, actor: str = "system", engine: Engine | None = None) -> Settlement:
     """实时结算: settle and update the accumulators in one transaction; a retry returns the first answer.
 
-    One read (FACTS) and three writes, in Core SQL: this is the hospital's hot path. The accumulator is
+    One read (FACTS) and one write (three statements on SQLite), in Core SQL: this is the hospital's hot path. The accumulator is
     not locked while the rule runs; its version is checked when it is written, and a claim that lost the
     race is settled again on the new totals."""
     _check_shape(request)
@@ -639,9 +637,7 @@ def settle_claim(request: ClaimRequest, actor: str = "system", engine: Engine | 
                 row = _compute(request, facts)
                 explanation = _explain(row)
                 claim_id = _save(connection, request, first, row, explanation, actor)
-                return Settlement(
-                    claim_id, request.idempotency_key, "settled", False, explanation["values"], explanation
-                )
+                return _answer(claim_id, request.idempotency_key, "settled", False, explanation)
         except (_AccumulatorMoved, IntegrityError):
             continue  # a concurrent claim of the person, or a retry of this one, committed first: read again
     raise Conflict(

@@ -78,7 +78,7 @@ def settle_rows(
     medical_params: pa.Table | None = None,
 ) -> list[dict]:
     """The same rule for a claim or a few at the hospital, rows in and rows out, in about a millisecond: on
-    this thread's unit runner (engine.unit, the rule transpiled to SQLite). It holds only the pooling
+    the process's unit runner (engine.unit, the rule transpiled to SQLite). It holds only the pooling
     leagues' parameters (the rule joins a claim to its league's rows alone), so each league has its own."""
     leagues = tuple(sorted({row["pool_region"] for row in enrolment}))
     runner = unit_runner(SETTLEMENT, SMALL_INPUTS, variant=",".join(leagues))
