@@ -110,7 +110,7 @@ def _out(settlement: service.Settlement) -> SettlementOut:
         critical_illness_fen=row["critical_illness_fen"],
         medical_aid_fen=row["medical_aid_fen"],
         self_pay_fen=row["self_pay_fen"],
-        accumulators={name: row[total] for name, total in service.TOTALS},
+        accumulators={name: row[total] for name, total in service.ACCUMULATOR_TOTALS},
         steps=[Step(**s) for s in settlement.explanation["steps"]],
         checks=[CheckOut(**c) for c in settlement.explanation["checks"]],
         parameters=settlement.explanation["parameters"],

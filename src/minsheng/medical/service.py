@@ -54,6 +54,7 @@ from minsheng.medical.models import (
     Institution,
 )
 from minsheng.medical.rules.settlement import (
+    ACCUMULATOR_TOTALS,
     CHECK_FIELDS,
     MEDICAL_PARAMETERS,
     SETTLEMENT,
@@ -65,14 +66,6 @@ from minsheng.security.scope import RegionScope
 from minsheng.store import audit
 from minsheng.store.base import utcnow
 from minsheng.store.db import default_engine
-
-TOTALS = (
-    ("basic_paid_fen", "basic_paid_total_fen"),
-    ("oop_policy_fen", "oop_policy_total_fen"),
-    ("critical_illness_paid_fen", "critical_illness_paid_total_fen"),
-    ("residual_fen", "residual_total_fen"),
-    ("medical_aid_paid_fen", "medical_aid_paid_total_fen"),
-)
 
 
 def _invalid(field_name: str, rule: str, zh: str, en: str, status: int = 422) -> DomainError:
@@ -284,7 +277,7 @@ FACTS = (
         _enrolment.c.year.label("enrolment_year"), _enrolment.c.insurance_type, _enrolment.c.person_type,
         _enrolment.c.aid_category, _enrolment.c.pool_region, _enrolment.c.enrolled_on, _enrolment.c.ended_on,
         _accumulators.c.version.label("accumulator_version"),
-        *(_accumulators.c[name] for name, _ in TOTALS),
+        *(_accumulators.c[name] for name, _ in ACCUMULATOR_TOTALS),
         _filings.c.filing_type, _filings.c.valid_from, _filings.c.valid_to,
     )
     .select_from(_asked)
@@ -370,7 +363,7 @@ def _run(request: ClaimRequest, facts: list[Row]) -> dict:
             {
                 "person_id": request.person_id,
                 "year": request.discharge_date.year,
-                **{name: getattr(first, name) for name, _ in TOTALS},
+                **{name: getattr(first, name) for name, _ in ACCUMULATOR_TOTALS},
             }
         ]
     (row,) = settle_rows(claims, enrolments, institutions, filings, prior)
@@ -488,7 +481,7 @@ _ITEM_COLUMNS = (
 def _next_accumulator(dialect_insert: Callable) -> Insert:
     """The year's first claim inserts the accumulator; a later one updates it only if its version is still
     the one read (`read_version`, NULL for none). No row back: another claim moved it first."""
-    given = ("person_id", "year", "updated_at", *(name for name, _ in TOTALS))
+    given = ("person_id", "year", "updated_at", *(name for name, _ in ACCUMULATOR_TOTALS))
     statement = dialect_insert(_accumulators).values(
         claims_count=1,
         version=1,
@@ -497,7 +490,7 @@ def _next_accumulator(dialect_insert: Callable) -> Insert:
     return statement.on_conflict_do_update(
         index_elements=[_accumulators.c.person_id, _accumulators.c.year],
         set_={
-            **{name: statement.excluded[name] for name, _ in TOTALS},
+            **{name: statement.excluded[name] for name, _ in ACCUMULATOR_TOTALS},
             "claims_count": _accumulators.c.claims_count + 1,
             "version": _accumulators.c.version + 1,
             "updated_at": statement.excluded.updated_at,
@@ -548,7 +541,7 @@ def _save(
     year, now = request.discharge_date.year, utcnow()
     accumulator = {
         "accumulator_person_id": request.person_id, "accumulator_year": year, "accumulator_updated_at": now,
-        "read_version": facts.accumulator_version, **{f"accumulator_{name}": row[total] for name, total in TOTALS},
+        "read_version": facts.accumulator_version, **{f"accumulator_{name}": row[total] for name, total in ACCUMULATOR_TOTALS},
     }  # fmt: skip
     claim = {
         "idempotency_key": request.idempotency_key, "request_hash": request.digest(),
@@ -667,7 +660,7 @@ def reverse_claim(session: Session, claim_id: int, reason: str, actor: str = "sy
     if claim.status == "reversed":
         raise Conflict(f"结算单 {claim_id} 已冲销", f"claim {claim_id} is already reversed")
     accumulator = session.get(Accumulator, (claim.person_id, claim.year), with_for_update=True)
-    before = {name: getattr(accumulator, name) for name, _ in TOTALS}
+    before = {name: getattr(accumulator, name) for name, _ in ACCUMULATOR_TOTALS}
     accumulator.basic_paid_fen -= claim.basic_fen
     accumulator.oop_policy_fen -= claim.oop_policy_fen
     accumulator.critical_illness_paid_fen -= claim.critical_illness_fen
@@ -682,13 +675,13 @@ def reverse_claim(session: Session, claim_id: int, reason: str, actor: str = "sy
         session, actor=actor, action="medical.claim.reverse", entity="medical_claim", entity_id=claim.id,
         region_code=claim.pool_region, subject=str(claim.person_id),
         before={"status": "settled", "accumulator": before},
-        after={"status": "reversed", "reason": reason, "accumulator": {n: getattr(accumulator, n) for n, _ in TOTALS}},
+        after={"status": "reversed", "reason": reason, "accumulator": {n: getattr(accumulator, n) for n, _ in ACCUMULATOR_TOTALS}},
     )  # fmt: skip
     return claim
 
 
 def accumulator_of(session: Session, person_id: int, year: int) -> dict[str, int]:
     accumulator = session.get(Accumulator, (person_id, year))
-    values = {name: (getattr(accumulator, name) if accumulator else 0) for name, _ in TOTALS}
+    values = {name: (getattr(accumulator, name) if accumulator else 0) for name, _ in ACCUMULATOR_TOTALS}
     values["claims_count"] = accumulator.claims_count if accumulator else 0
     return values

@@ -17,6 +17,7 @@ from minsheng.engine.unit import unit_runner
 from minsheng.medical.parameters import parameter_set, parameter_table
 from minsheng.medical.rules.run import copy_query, run_rule, run_rule_to_parquet
 from minsheng.medical.rules.settlement import (
+    ACCUMULATOR_TOTALS,
     ACCUMULATORS,
     CLAIMS,
     ENROLMENT,
@@ -98,21 +99,14 @@ def settle_rows(
 def accumulators_after(result: pa.Table) -> pa.Table:
     """Each person-year's accumulators after its last claim: the running totals only grow, so the maximum."""
     settled = result.filter(pc.field("settled"))
-    totals = {
-        "basic_paid_fen": "basic_paid_total_fen",
-        "oop_policy_fen": "oop_policy_total_fen",
-        "critical_illness_paid_fen": "critical_illness_paid_total_fen",
-        "residual_fen": "residual_total_fen",
-        "medical_aid_paid_fen": "medical_aid_paid_total_fen",
-    }
     grouped = settled.group_by(["person_id", "year"]).aggregate(
-        [(column, "max") for column in totals.values()]
+        [(column, "max") for _, column in ACCUMULATOR_TOTALS]
     )
     return pa.table(
         {
             "person_id": grouped["person_id"],
             "year": grouped["year"],
-            **{name: grouped[f"{column}_max"] for name, column in totals.items()},
+            **{name: grouped[f"{column}_max"] for name, column in ACCUMULATOR_TOTALS},
         }
     ).cast(ACCUMULATORS)
 
@@ -161,7 +155,7 @@ def settle_files(
         threads=threads,
     )
     if accumulators_out is not None:
-        totals = ", ".join(f"CAST(MAX({column}) AS BIGINT) AS {name}" for name, column in _TOTALS.items())
+        totals = ", ".join(f"CAST(MAX({column}) AS BIGINT) AS {name}" for name, column in ACCUMULATOR_TOTALS)
         copy_query(
             f"SELECT person_id, CAST(year AS INTEGER) AS year, {totals} FROM settled WHERE settled "
             "GROUP BY person_id, year ORDER BY person_id, year",
@@ -169,12 +163,3 @@ def settle_files(
             settled=out,
         )
     return written
-
-
-_TOTALS = {
-    "basic_paid_fen": "basic_paid_total_fen",
-    "oop_policy_fen": "oop_policy_total_fen",
-    "critical_illness_paid_fen": "critical_illness_paid_total_fen",
-    "residual_fen": "residual_total_fen",
-    "medical_aid_paid_fen": "medical_aid_paid_total_fen",
-}

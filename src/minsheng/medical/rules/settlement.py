@@ -86,6 +86,15 @@ ACCUMULATORS = pa.schema(
     ]
 )
 
+# each accumulator column and the rule's running total that becomes it after a claim
+ACCUMULATOR_TOTALS = (
+    ("basic_paid_fen", "basic_paid_total_fen"),
+    ("oop_policy_fen", "oop_policy_total_fen"),
+    ("critical_illness_paid_fen", "critical_illness_paid_total_fen"),
+    ("residual_fen", "residual_total_fen"),
+    ("medical_aid_paid_fen", "medical_aid_paid_total_fen"),
+)
+
 
 RULES_DIR = Path(__file__).parent
 
