@@ -290,6 +290,77 @@ def test_simultaneous_claims_of_one_person_build_on_each_other(world, engine):
     assert together["basic_paid_fen"] == sum(a.row["basic_fen"] for a in answers)
 
 
+def test_claims_settled_together_answer_as_if_settled_one_by_one(world, engine):
+    """A round of claims as the hospitals' counter gathers them: two bills of one person, a retry sent
+    twice, a bill for an unknown hospital and bills of others. Each gets the answer it would get alone."""
+    _, ids = world
+    with unit_of_work(engine) as session:
+        twins = {}
+        for name in ("dibao", "ordinary"):
+            twins[name] = make_person(session).id
+            service.enrol(
+                session, person_id=twins[name], year=2024, insurance_type="resident", person_type="resident",
+                aid_category="dibao" if name == "dibao" else "none", pool_region="150400", enrolled_on=date(2024, 1, 1),
+            )  # fmt: skip
+    from minsheng.medical.api import ClaimIn
+
+    def claims(of: dict[str, int], tag: str) -> list[service.ClaimRequest]:
+        def claim(who: str, n: int, **over) -> service.ClaimRequest:
+            return ClaimIn(**body(of[who], key=f"HIS-{tag}-{who}-{n}", a=20_000_000 * n, **over)).to_request()
+
+        return [
+            claim("dibao", 1),
+            claim("dibao", 2, admission_date="2024-05-01", discharge_date="2024-05-09"),
+            claim("ordinary", 1),
+            claim("dibao", 1),  # the same request again: answered with the first
+            claim("ordinary", 2, institution_code="NOPE"),
+        ]
+
+    together = service.settle_claims(claims(ids, "T"), ["his"] * 5, engine=engine)
+    apart = []
+    for request in claims(twins, "A"):
+        try:
+            apart.append(service.settle_claim(request, actor="his", engine=engine))
+        except service.DomainError as refused:
+            apart.append(refused)
+    parts = ("basic_fen", "critical_illness_fen", "medical_aid_fen", "self_pay_fen", *service._TOTALS)
+    for alone, gathered in zip(apart, together, strict=True):
+        assert type(alone) is type(gathered)
+        if isinstance(alone, service.Settlement):
+            assert [alone.row.get(p) for p in parts] == [gathered.row.get(p) for p in parts]
+            assert (
+                alone.replayed == gathered.replayed
+                and alone.explanation["steps"] == gathered.explanation["steps"]
+            )
+        else:
+            assert alone.fields[0].field == gathered.fields[0].field == "institution_code"
+    assert together[3].replayed and together[3].claim_id == together[0].claim_id
+    with unit_of_work(engine) as session:
+        assert service.accumulator_of(session, ids["dibao"], 2024) == service.accumulator_of(
+            session, twins["dibao"], 2024
+        )
+        assert service.accumulator_of(session, ids["dibao"], 2024)["claims_count"] == 2
+        assert session.scalar(select(func.count()).select_from(Claim)) == 6  # 3 settled each way
+
+
+def test_the_settle_answer_is_the_documented_settlement(world):
+    """The hot endpoints write their answer themselves: it must still be exactly `SettlementOut`."""
+    from minsheng.medical.api import SettlementOut
+
+    client, ids = world
+    for path in ("/api/medical/settle/preview", "/api/medical/settle"):
+        answer = client.post(path, json=body(ids["dibao"]))
+        assert answer.status_code == 200, answer.text
+        assert SettlementOut.model_validate(answer.json()).model_dump(mode="json") == answer.json()
+    schema = client.get("/api/openapi.json").json()["paths"]["/api/medical/settle"]["post"]
+    assert schema["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/SettlementOut"
+    )
+    assert schema["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/ClaimIn")
+    refused = TestClient(client.app).post("/api/medical/settle", json=body(ids["dibao"]))
+    assert refused.status_code == 401
+
+
 def test_premium_subsidies(engine):
     assert service.premium_of(2024, "tekun", "resident", "150400") == (40_000, 40_000)
     assert service.premium_of(2024, "dibao", "resident", "150400") == (40_000, 25_000)

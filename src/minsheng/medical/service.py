@@ -11,28 +11,34 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
+from pydantic_core import to_json
 from sqlalchemy import (
     BigInteger,
     Connection,
     Engine,
+    FromClause,
     Insert,
     Integer,
     Row,
     Select,
+    String,
+    Table,
     and_,
     bindparam,
     cast,
     func,
     insert,
+    literal_column,
     select,
-    true,
+    type_coerce,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
@@ -65,7 +71,7 @@ from minsheng.registry.models import Person
 from minsheng.security.scope import RegionScope
 from minsheng.store import audit
 from minsheng.store.base import utcnow
-from minsheng.store.db import default_engine
+from minsheng.store.db import default_engine, planned_once
 
 
 def _invalid(field_name: str, rule: str, zh: str, en: str, status: int = 422) -> DomainError:
@@ -264,44 +270,84 @@ def _check_shape(request: ClaimRequest) -> None:
 _claims, _items = Claim.__table__, ClaimItem.__table__
 _institutions, _enrolment = Institution.__table__, Enrolment.__table__
 _accumulators, _filings, _persons = Accumulator.__table__, Filing.__table__, Person.__table__
-_asked = select(cast(bindparam("person_id"), BigInteger).label("person_id")).subquery("asked")
-
-# everything a claim is settled on, in one query (one row per filing of the person, at least one row):
-# an earlier claim under the same key, the institution, the person, the year's enrolment and accumulator
-FACTS = (
-    select(
-        _claims.c.id.label("earlier_claim_id"), _claims.c.request_hash.label("earlier_request_hash"),
-        _claims.c.status.label("earlier_status"), _claims.c.result.label("earlier_result"),
-        _institutions.c.id.label("institution_id"), _institutions.c.level, _institutions.c.region_code,
-        _persons.c.id.label("known_person_id"),
-        _enrolment.c.year.label("enrolment_year"), _enrolment.c.insurance_type, _enrolment.c.person_type,
-        _enrolment.c.aid_category, _enrolment.c.pool_region, _enrolment.c.enrolled_on, _enrolment.c.ended_on,
-        _accumulators.c.version.label("accumulator_version"),
-        *(_accumulators.c[name] for name, _ in ACCUMULATOR_TOTALS),
-        _filings.c.filing_type, _filings.c.valid_from, _filings.c.valid_to,
-    )
-    .select_from(_asked)
-    .outerjoin(_claims, _claims.c.idempotency_key == bindparam("idempotency_key"))
-    .outerjoin(_institutions, _institutions.c.code == bindparam("institution_code"))
-    .outerjoin(_persons, _persons.c.id == _asked.c.person_id)
-    .outerjoin(_enrolment, and_(_enrolment.c.person_id == _asked.c.person_id, _enrolment.c.year == bindparam("year")))
-    .outerjoin(
-        _accumulators, and_(_accumulators.c.person_id == _asked.c.person_id, _accumulators.c.year == bindparam("year"))
-    )
-    .outerjoin(_filings, _filings.c.person_id == _asked.c.person_id)
-)  # fmt: skip
 
 
-def _facts(connection: Connection, request: ClaimRequest) -> list[Row]:
-    return connection.execute(
-        FACTS,
-        {
-            "person_id": request.person_id,
-            "idempotency_key": request.idempotency_key,
-            "institution_code": request.institution_code,
-            "year": request.discharge_date.year,
-        },
-    ).all()
+_ASKED = (
+    ("person_id", BigInteger),
+    ("idempotency_key", String),
+    ("institution_code", String),
+    ("year", Integer),
+)
+
+
+def _asked(dialect: str) -> FromClause:
+    """The claims asked about, numbered `n` from 0, from one short statement whatever their number (psycopg
+    parses the placeholders of a statement under 4 KB and 50 parameters once; a longer one, every time).
+    PostgreSQL: one array per column, whose length the planner reads (a row-set function counts as 100 rows,
+    for which it would rather scan the tables than look each claim up). SQLite: one JSON array of rows."""
+    if dialect == "postgresql":
+        arrays = (cast(bindparam(name), postgresql.ARRAY(type_)) for name, type_ in _ASKED)
+        unnested = (
+            func.unnest(*arrays)
+            .table_valued(*(name for name, _ in _ASKED), with_ordinality="number")
+            .render_derived("given")
+        )
+        return select(*unnested.c[:-1], (unnested.c.number - 1).label("n")).subquery("asked")
+    rows = func.json_each(bindparam("asked", type_=String)).table_valued("key", "value")
+    return select(
+        *(
+            type_coerce(func.json_extract(rows.c.value, f"$[{i}]"), t).label(name)
+            for i, (name, t) in enumerate(_ASKED)
+        ),
+        rows.c.key.label("n"),
+    ).subquery("asked")
+
+
+@cache
+def _facts_query(dialect: str) -> Select:
+    """Everything the claims asked about are settled on, in one query (a row per claim and filing of its
+    person, at least one per claim, numbered `n`): an earlier claim under the same key, the institution,
+    the person, the year's enrolment and accumulator."""
+    asked = _asked(dialect)
+    return (
+        select(
+            asked.c.n,
+            _claims.c.id.label("earlier_claim_id"), _claims.c.request_hash.label("earlier_request_hash"),
+            _claims.c.status.label("earlier_status"), _claims.c.result.label("earlier_result"),
+            _institutions.c.id.label("institution_id"), _institutions.c.level, _institutions.c.region_code,
+            _persons.c.id.label("known_person_id"),
+            _enrolment.c.year.label("enrolment_year"), _enrolment.c.insurance_type, _enrolment.c.person_type,
+            _enrolment.c.aid_category, _enrolment.c.pool_region, _enrolment.c.enrolled_on, _enrolment.c.ended_on,
+            _accumulators.c.version.label("accumulator_version"),
+            *(_accumulators.c[name] for name, _ in ACCUMULATOR_TOTALS),
+            _filings.c.filing_type, _filings.c.valid_from, _filings.c.valid_to,
+        )
+        .select_from(asked)
+        .outerjoin(_claims, _claims.c.idempotency_key == asked.c.idempotency_key)
+        .outerjoin(_institutions, _institutions.c.code == asked.c.institution_code)
+        .outerjoin(_persons, _persons.c.id == asked.c.person_id)
+        .outerjoin(_enrolment, and_(_enrolment.c.person_id == asked.c.person_id, _enrolment.c.year == asked.c.year))
+        .outerjoin(
+            _accumulators, and_(_accumulators.c.person_id == asked.c.person_id, _accumulators.c.year == asked.c.year)
+        )
+        .outerjoin(_filings, _filings.c.person_id == asked.c.person_id)
+    )  # fmt: skip
+
+
+def _facts(connection: Connection, requests: Sequence[ClaimRequest]) -> list[list[Row]]:
+    """The facts of each request, in the requests' order."""
+    rows = [(r.person_id, r.idempotency_key, r.institution_code, r.discharge_date.year) for r in requests]
+    dialect = connection.dialect.name
+    if dialect == "postgresql":
+        asked = {
+            name: list(column) for (name, _), column in zip(_ASKED, zip(*rows, strict=True), strict=True)
+        }
+    else:
+        asked = {"asked": to_json(rows).decode()}
+    found: list[list[Row]] = [[] for _ in requests]
+    for row in connection.execute(_facts_query(dialect), asked):
+        found[row.n].append(row)
+    return found
 
 
 def _check_facts(request: ClaimRequest, facts: Row) -> None:
@@ -327,47 +373,67 @@ def _check_facts(request: ClaimRequest, facts: Row) -> None:
         raise _invalid("person_id", "insured_on_date", f"{on} 未参加基本医保", f"not insured on {on}")
 
 
-def _run(request: ClaimRequest, facts: list[Row]) -> dict:
-    """The settlement rule over the one claim, on the facts read for it."""
+def _rule_inputs(request: ClaimRequest, facts: list[Row]) -> dict[str, list[dict]]:
+    """One claim's rows for the settlement rule's inputs. The rule knows the claim by its idempotency key,
+    unique among claims settled together (claim numbers are unique only within a hospital)."""
     first = facts[0]
     sums = {"A": 0, "B": 0, "C": 0}
     for item in request.items:
         sums[item.catalogue_class] += item.amount_fen
-    claims = [{
-        "claim_id": request.claim_number, "person_id": request.person_id, "institution_id": first.institution_id,
-        "care_type": request.care_type, "admission_date": request.admission_date,
-        "discharge_date": request.discharge_date,
-        "class_a_fen": sums["A"], "class_b_fen": sums["B"], "class_c_fen": sums["C"],
-    }]  # fmt: skip
-    enrolments = [{
-        "person_id": request.person_id, "year": first.enrolment_year, "insurance_type": first.insurance_type,
-        "person_type": first.person_type, "aid_category": first.aid_category,
-        "pool_region": first.pool_region, "enrolled_on": first.enrolled_on, "ended_on": first.ended_on,
-    }]  # fmt: skip
-    institutions = [
-        {"institution_id": first.institution_id, "level": first.level, "region_code": first.region_code}
-    ]
-    filings = [
-        {
-            "person_id": request.person_id,
-            "filing_type": f.filing_type,
-            "valid_from": f.valid_from,
-            "valid_to": f.valid_to,
-        }
-        for f in facts
-        if f.filing_type is not None
-    ]
-    prior = []
+    inputs = {
+        "claims": [{
+            "claim_id": request.idempotency_key, "person_id": request.person_id,
+            "institution_id": first.institution_id, "care_type": request.care_type,
+            "admission_date": request.admission_date, "discharge_date": request.discharge_date,
+            "class_a_fen": sums["A"], "class_b_fen": sums["B"], "class_c_fen": sums["C"],
+        }],
+        "enrolments": [{
+            "person_id": request.person_id, "year": first.enrolment_year, "insurance_type": first.insurance_type,
+            "person_type": first.person_type, "aid_category": first.aid_category,
+            "pool_region": first.pool_region, "enrolled_on": first.enrolled_on, "ended_on": first.ended_on,
+        }],
+        "institutions": [
+            {"institution_id": first.institution_id, "level": first.level, "region_code": first.region_code}
+        ],
+        "filings": [
+            {"person_id": request.person_id, "filing_type": f.filing_type, "valid_from": f.valid_from,
+             "valid_to": f.valid_to}
+            for f in facts if f.filing_type is not None
+        ],
+        "prior": [],
+    }  # fmt: skip
     if first.accumulator_version is not None:
-        prior = [
-            {
-                "person_id": request.person_id,
-                "year": request.discharge_date.year,
-                **{name: getattr(first, name) for name, _ in ACCUMULATOR_TOTALS},
-            }
-        ]
-    (row,) = settle_rows(claims, enrolments, institutions, filings, prior)
-    return row
+        inputs["prior"].append({
+            "person_id": request.person_id, "year": request.discharge_date.year,
+            **{name: getattr(first, name) for name, _ in ACCUMULATOR_TOTALS},
+        })  # fmt: skip
+    return inputs
+
+
+def _run(claims: Sequence[tuple[ClaimRequest, list[Row]]]) -> list[dict]:
+    """The settlement rule over claims of different persons, each on its person's accumulator as read:
+    one run per pooling league (a runner holds its leagues' parameters)."""
+    leagues: dict[str, dict[str, list[dict]]] = {}
+    for request, facts in claims:
+        inputs = leagues.setdefault(facts[0].pool_region, {name: [] for name in _RULE_INPUTS})
+        for name, rows in _rule_inputs(request, facts).items():
+            inputs[name].extend(rows)
+    settled: dict[str, dict] = {}
+    for inputs in leagues.values():
+        # claims at one hospital share its row (the rule joins institutions by id)
+        inputs["institutions"] = list({row["institution_id"]: row for row in inputs["institutions"]}.values())
+        for row in settle_rows(*(inputs[name] for name in _RULE_INPUTS)):
+            settled[row["claim_id"]] = row
+    rows = []
+    for request, _ in claims:
+        row = settled[request.idempotency_key]
+        row["claim_id"] = request.claim_number  # the reasons name the hospital's claim number
+        rows.append(row)
+    return rows
+
+
+# settle_rows' arguments, in order
+_RULE_INPUTS = ("claims", "enrolments", "institutions", "filings", "prior")
 
 
 def _explain(row: dict) -> dict[str, Any]:
@@ -440,32 +506,33 @@ class Settlement:
     explanation: dict
 
 
-def _compute(request: ClaimRequest, facts: list[Row]) -> dict:
-    _check_facts(request, facts[0])
-    row = _run(request, facts)
-    if not row["settled"]:
-        failed = [c for c in SETTLEMENT.checks if not row[c.column]]
-        raise DomainError(
-            "not_settled", "无法结算:" + ";".join(c.fail_zh for c in failed), "cannot settle: " + "; ".join(c.fail_en for c in failed),
-            422, [FieldError(CHECK_FIELDS[c.column], c.column, c.fail_zh, c.fail_en) for c in failed],
-        )  # fmt: skip
-    return row
+def _refusal(row: dict) -> DomainError | None:
+    """The rule's own checks a claim failed, as the error answered; None when it settled."""
+    failed = [c for c in SETTLEMENT.checks if not row[c.column]]
+    if row["settled"] or not failed:
+        return None
+    return DomainError(
+        "not_settled", "无法结算:" + ";".join(c.fail_zh for c in failed), "cannot settle: " + "; ".join(c.fail_en for c in failed),
+        422, [FieldError(CHECK_FIELDS[c.column], c.column, c.fail_zh, c.fail_en) for c in failed],
+    )  # fmt: skip
 
 
 def preview(request: ClaimRequest, engine: Engine | None = None) -> Settlement:
     """试算: the same computation on the current accumulators, nothing saved."""
     _check_shape(request)
-    with (engine or default_engine()).connect() as connection:
-        facts = _facts(connection, request)
-    return _answer(None, request.idempotency_key, "preview", False, _explain(_compute(request, facts)))
+    with planned_once(engine or default_engine()).connect() as connection:
+        (facts,) = _facts(connection, [request])
+    _check_facts(request, facts[0])
+    (row,) = _run([(request, facts)])
+    if (refusal := _refusal(row)) is not None:
+        raise refusal
+    return _answer(None, request.idempotency_key, "preview", False, _explain(row))
 
 
-class _AccumulatorMoved(Exception):
-    """Another claim of the person changed the year's accumulator between our read and our write."""
+# ---- writing settlements: built once (a statement built per call costs more to key and cache than to run)
 
-
-# ---- writing a settlement: built once (a statement built per call costs more to key and cache than to run)
-
+_TOTALS = tuple(name for name, _ in ACCUMULATOR_TOTALS)
+_ACCUMULATOR_COLUMNS = ("person_id", "year", *_TOTALS, "version", "claims_count", "updated_at")
 _CLAIM_COLUMNS = (
     "idempotency_key", "request_hash", "claim_number", "person_id", "institution_id", "care_type",
     "admission_date", "discharge_date", "year", "pool_region", "total_fen", "policy_fen", "basic_fen",
@@ -478,107 +545,140 @@ _ITEM_COLUMNS = (
 )  # fmt: skip
 
 
-def _next_accumulator(dialect_insert: Callable) -> Insert:
-    """The year's first claim inserts the accumulator; a later one updates it only if its version is still
-    the one read (`read_version`, NULL for none). No row back: another claim moved it first."""
-    given = ("person_id", "year", "updated_at", *(name for name, _ in ACCUMULATOR_TOTALS))
-    statement = dialect_insert(_accumulators).values(
-        claims_count=1,
-        version=1,
-        **{c: bindparam(f"accumulator_{c}", type_=_accumulators.c[c].type) for c in given},
-    )
+def _advance(statement: Insert) -> Insert:
+    """The year's first claim inserts the person's accumulator (version 1); a later one replaces its totals
+    only if the version is still the one the rule read (each record carries that version + 1). No row
+    back: another claim moved the accumulator first."""
     return statement.on_conflict_do_update(
         index_elements=[_accumulators.c.person_id, _accumulators.c.year],
         set_={
-            **{name: statement.excluded[name] for name, _ in ACCUMULATOR_TOTALS},
+            **{name: statement.excluded[name] for name in _TOTALS},
             "claims_count": _accumulators.c.claims_count + 1,
-            "version": _accumulators.c.version + 1,
+            "version": statement.excluded.version,
             "updated_at": statement.excluded.updated_at,
         },
-        where=_accumulators.c.version == bindparam("read_version", type_=Integer),
-    ).returning(_accumulators.c.version)
+        where=_accumulators.c.version == statement.excluded.version - 1,
+    )
 
 
-def _one_statement() -> Select:
-    """PostgreSQL: the accumulator, the claim and its lines in one statement (data-modifying CTEs), so a
-    settlement is one round trip and one implicit transaction; the claim is written only if the
-    accumulator was, the lines only with the claim."""
-    accumulator = _next_accumulator(postgresql.insert).cte("accumulator")
+def _rows_of(table: Table, name: str) -> FromClause:
+    """PostgreSQL: rows of `table`'s type sent as one JSON parameter `name` (a list of objects; a key left
+    out is NULL), so that a round of any size is written by one short statement."""
+    typed = literal_column(f"NULL::{table.name}")  # the table's own row type gives every column its type
+    rows = func.jsonb_populate_recordset(typed, cast(bindparam(name, type_=String), postgresql.JSONB))
+    return rows.table_valued(*(c.name for c in table.columns)).alias(name)
+
+
+def _written_together() -> Select:
+    """PostgreSQL: the accumulators, the claims and their lines of a whole round in one statement
+    (data-modifying CTEs), one round trip and one implicit transaction; a claim is written only if its
+    person's accumulator was, its lines only with it. A claim's `id` and its lines' `claim_id` number it
+    within the round until the claim has its real id."""
+    given = _rows_of(_accumulators, "accumulators")
+    new = postgresql.insert(_accumulators).from_select(
+        _ACCUMULATOR_COLUMNS, select(*(given.c[name] for name in _ACCUMULATOR_COLUMNS))
+    )
+    accumulator = _advance(new).returning(_accumulators.c.person_id, _accumulators.c.year).cte("accumulator")
+    claims = _rows_of(_claims, "claims")
     claim = (
         insert(_claims)
         .from_select(
             _CLAIM_COLUMNS,
-            select(*(bindparam(f"claim_{c}", type_=_claims.c[c].type) for c in _CLAIM_COLUMNS)).select_from(
-                accumulator
+            select(*(claims.c[name] for name in _CLAIM_COLUMNS)).join(
+                accumulator,
+                and_(accumulator.c.person_id == claims.c.person_id, accumulator.c.year == claims.c.year),
             ),
         )
-        .returning(_claims.c.id)
+        .returning(_claims.c.id, _claims.c.idempotency_key)
         .cte("claim")
     )
-    arrays = [cast(bindparam(f"lines_{c}"), postgresql.ARRAY(_items.c[c].type)) for c in _ITEM_COLUMNS]
-    line = func.unnest(*arrays).table_valued(*_ITEM_COLUMNS).render_derived("line", with_types=False)
-    lines = (
+    lines = _rows_of(_items, "lines")
+    written_lines = (
         insert(_items)
         .from_select(
-            ("claim_id", *_ITEM_COLUMNS), select(claim.c.id, *line.c).select_from(claim).join(line, true())
+            ("claim_id", *_ITEM_COLUMNS),
+            select(claim.c.id, *(lines.c[name] for name in _ITEM_COLUMNS))
+            .select_from(lines)
+            .join(claims, claims.c.id == lines.c.claim_id)
+            .join(claim, claim.c.idempotency_key == claims.c.idempotency_key),
         )
         .cte("lines")
     )
-    return select(claim.c.id).add_cte(accumulator, claim, lines)
+    return select(claim.c.id, claim.c.idempotency_key).add_cte(accumulator, claim, written_lines)
 
 
-_WRITE_ACCUMULATOR = _next_accumulator(sqlite.insert)  # SQLite: three statements in one transaction
+_WRITE_TOGETHER = _written_together()
+# SQLite: each claim in three statements, all of a round in one transaction
+_WRITE_ACCUMULATOR = _advance(sqlite.insert(_accumulators)).returning(_accumulators.c.version)
 _WRITE_CLAIM = insert(_claims).returning(_claims.c.id)
 _WRITE_ITEMS = insert(_items)
-_WRITE_IN_ONE = _one_statement()
 
 
-def _save(
-    connection: Connection, request: ClaimRequest, facts: Row, row: dict, explanation: dict, actor: str
-) -> int:
-    """The claim, its lines and the new accumulator: written only if the accumulator is still the one the
-    rule read (its version), so two claims of one person never both build on the same totals."""
-    year, now = request.discharge_date.year, utcnow()
-    accumulator = {
-        "accumulator_person_id": request.person_id, "accumulator_year": year, "accumulator_updated_at": now,
-        "read_version": facts.accumulator_version, **{f"accumulator_{name}": row[total] for name, total in ACCUMULATOR_TOTALS},
-    }  # fmt: skip
-    claim = {
-        "idempotency_key": request.idempotency_key, "request_hash": request.digest(),
-        "claim_number": request.claim_number, "person_id": request.person_id,
-        "institution_id": facts.institution_id, "care_type": request.care_type,
-        "admission_date": request.admission_date, "discharge_date": request.discharge_date, "year": row["year"],
-        "pool_region": facts.pool_region, "total_fen": row["total_fen"], "policy_fen": row["policy_fen"],
-        "basic_fen": row["basic_fen"], "oop_policy_fen": row["oop_policy_fen"],
-        "critical_illness_fen": row["critical_illness_fen"], "medical_aid_fen": row["medical_aid_fen"],
-        "self_pay_fen": row["self_pay_fen"], "status": "settled", "result": explanation, "actor": actor,
-        "settled_at": now,
-    }  # fmt: skip
-    lines = [
-        {
-            "line_no": number + 1, "item_code": i.item_code, "item_name": i.item_name,
-            "catalogue_class": i.catalogue_class, "drug_code": i.drug_code, "service_date": i.service_date,
-            "quantity": i.quantity, "unit_price_fen": i.unit_price_fen, "amount_fen": i.amount_fen,
-        }
-        for number, i in enumerate(request.items)
-    ]  # fmt: skip
-    if connection.dialect.name == "postgresql":
-        claim_id = connection.execute(
-            _WRITE_IN_ONE,
+@dataclass
+class _Settled:
+    """A claim the rule settled, to be written with its person's accumulator."""
+
+    request: ClaimRequest
+    facts: Row
+    row: dict
+    explanation: dict
+    actor: str
+
+    def accumulator(self, now: datetime) -> dict:
+        return {
+            "person_id": self.request.person_id, "year": self.row["year"], "updated_at": now,
+            "version": (self.facts.accumulator_version or 0) + 1, "claims_count": 1,
+            **{name: self.row[total] for name, total in ACCUMULATOR_TOTALS},
+        }  # fmt: skip
+
+    def claim(self, now: datetime) -> dict:
+        request, row = self.request, self.row
+        return {
+            "idempotency_key": request.idempotency_key, "request_hash": request.digest(),
+            "claim_number": request.claim_number, "person_id": request.person_id,
+            "institution_id": self.facts.institution_id, "care_type": request.care_type,
+            "admission_date": request.admission_date, "discharge_date": request.discharge_date,
+            "year": row["year"], "pool_region": self.facts.pool_region, "total_fen": row["total_fen"],
+            "policy_fen": row["policy_fen"], "basic_fen": row["basic_fen"], "oop_policy_fen": row["oop_policy_fen"],
+            "critical_illness_fen": row["critical_illness_fen"], "medical_aid_fen": row["medical_aid_fen"],
+            "self_pay_fen": row["self_pay_fen"], "status": "settled", "result": self.explanation,
+            "actor": self.actor, "settled_at": now,
+        }  # fmt: skip
+
+    def lines(self) -> list[dict]:
+        return [
             {
-                **accumulator,
-                **{f"claim_{name}": value for name, value in claim.items()},
-                **{f"lines_{name}": [line[name] for line in lines] for name in _ITEM_COLUMNS},
-            },
-        ).scalar()
-        if claim_id is None:
-            raise _AccumulatorMoved()
-        return claim_id
-    if connection.execute(_WRITE_ACCUMULATOR, accumulator).first() is None:
-        raise _AccumulatorMoved()
-    claim_id = connection.execute(_WRITE_CLAIM, claim).scalar_one()
-    connection.execute(_WRITE_ITEMS, [{"claim_id": claim_id, **line} for line in lines])
-    return claim_id
+                "line_no": number + 1, "item_code": i.item_code, "item_name": i.item_name,
+                "catalogue_class": i.catalogue_class, "drug_code": i.drug_code, "service_date": i.service_date,
+                "quantity": i.quantity, "unit_price_fen": i.unit_price_fen, "amount_fen": i.amount_fen,
+            }
+            for number, i in enumerate(self.request.items)
+        ]  # fmt: skip
+
+
+def _save(connection: Connection, settled: Sequence[_Settled]) -> dict[str, int]:
+    """Writes each settled claim, its lines and its person's new accumulator, if that accumulator is still
+    the one the rule read (its version), so two claims of one person never both build on the same totals.
+    Returns the ids of the claims written, by idempotency key; a claim missing lost that race."""
+    now = utcnow()
+    if connection.dialect.name == "postgresql":
+        records = {
+            "accumulators": [claim.accumulator(now) for claim in settled],
+            "claims": [{"id": n, **claim.claim(now)} for n, claim in enumerate(settled)],
+            "lines": [{"claim_id": n, **line} for n, claim in enumerate(settled) for line in claim.lines()],
+        }
+        answer = connection.execute(
+            _WRITE_TOGETHER, {name: to_json(rows).decode() for name, rows in records.items()}
+        )
+        return {key: claim_id for claim_id, key in answer}
+    written = {}
+    for claim in settled:
+        if connection.execute(_WRITE_ACCUMULATOR, claim.accumulator(now)).first() is None:
+            continue
+        claim_id = connection.execute(_WRITE_CLAIM, claim.claim(now)).scalar_one()
+        connection.execute(_WRITE_ITEMS, [{"claim_id": claim_id, **line} for line in claim.lines()])
+        written[claim.request.idempotency_key] = claim_id
+    return written
 
 
 def _answer(claim_id: int | None, key: str, status: str, replayed: bool, explanation: dict) -> Settlement:
@@ -598,45 +698,115 @@ def _replay(request: ClaimRequest, claim_id: int, request_hash: str, status: str
 
 
 def _settling(engine: Engine) -> AbstractContextManager[Connection]:
-    """PostgreSQL writes a settlement in one statement, its own transaction, so the connection needs no
-    BEGIN and COMMIT round trips (the read before it is checked by the write's version test); SQLite
-    writes it in three statements, inside one transaction."""
+    """PostgreSQL writes a round in one statement, its own transaction, so the connection needs no BEGIN
+    and COMMIT round trips (the read before it is checked by the write's version test); SQLite writes
+    it in several statements, inside one transaction."""
     if engine.dialect.name == "postgresql":
         return engine.connect().execution_options(isolation_level="AUTOCOMMIT")
     return engine.begin()
 
 
-# a person's claims arriving at the same moment take turns; past this many, the caller is told to retry
+# a claim that lost the race for its person's accumulator this many times is refused with "retry"
 SETTLE_ATTEMPTS = 8
+
+Answer = Settlement | DomainError
 
 
 def settle_claim(request: ClaimRequest, actor: str = "system", engine: Engine | None = None) -> Settlement:
-    """实时结算: settle and update the accumulators in one transaction; a retry returns the first answer.
+    """实时结算: settle one claim and update the accumulators in one transaction; a retry returns the first
+    answer. Raises the error that refused it."""
+    (answer,) = settle_claims([request], [actor], engine)
+    if isinstance(answer, DomainError):
+        raise answer
+    return answer
 
-    One read (FACTS) and one write (three statements on SQLite), in Core SQL: this is the hospital's hot path. The accumulator is
-    not locked while the rule runs; its version is checked when it is written, and a claim that lost the
-    race is settled again on the new totals."""
-    _check_shape(request)
-    for _ in range(SETTLE_ATTEMPTS):
+
+def settle_claims(
+    requests: Sequence[ClaimRequest], actors: Sequence[str], engine: Engine | None = None
+) -> list[Answer]:
+    """Claims that arrive together, settled together (the hospitals' hot path): a round reads the facts
+    of all its claims in one query, runs the rule once over them and writes them in one statement (three
+    a claim on SQLite). A round holds one claim per person, so each builds on its person's accumulator
+    as read; that accumulator is not locked while the rule runs, its version is checked when written,
+    and a claim that lost the race, or waited for its person's earlier one, is settled in the next round.
+    Each answer is the settlement, or the error that refused the claim and wrote nothing of it."""
+    engine = planned_once(engine or default_engine())
+    answers: list[Answer | None] = [None] * len(requests)
+    waiting = []
+    for n, request in enumerate(requests):
         try:
-            with _settling(engine or default_engine()) as connection:
-                facts = _facts(connection, request)
-                first = facts[0]
-                if first.earlier_claim_id is not None:
-                    return _replay(
-                        request, first.earlier_claim_id, first.earlier_request_hash, first.earlier_status,
-                        first.earlier_result,
-                    )  # fmt: skip
-                row = _compute(request, facts)
-                explanation = _explain(row)
-                claim_id = _save(connection, request, first, row, explanation, actor)
-                return _answer(claim_id, request.idempotency_key, "settled", False, explanation)
-        except (_AccumulatorMoved, IntegrityError):
-            continue  # a concurrent claim of the person, or a retry of this one, committed first: read again
-    raise Conflict(
-        f"参保人 {request.person_id} 的结算请求过于密集,请重试",
-        f"too many simultaneous claims for person {request.person_id}; retry",
-    )
+            _check_shape(request)
+            waiting.append(n)
+        except DomainError as problem:
+            answers[n] = problem
+    lost = [0] * len(requests)
+    while waiting:
+        round_, waiting = _one_per_person(requests, waiting)
+        for n in _settle_round(engine, requests, actors, round_, answers):
+            lost[n] += 1
+            if lost[n] < SETTLE_ATTEMPTS:
+                waiting.append(n)
+            else:
+                answers[n] = Conflict(
+                    f"参保人 {requests[n].person_id} 的结算请求过于密集,请重试",
+                    f"too many simultaneous claims for person {requests[n].person_id}; retry",
+                )
+    return answers  # type: ignore[return-value]  # every claim has its answer now
+
+
+def _one_per_person(requests: Sequence[ClaimRequest], waiting: list[int]) -> tuple[list[int], list[int]]:
+    """This round's claims, one per person and per idempotency key, and those left for the next."""
+    now, later, persons, keys = [], [], set(), set()
+    for n in waiting:
+        request = requests[n]
+        if request.person_id in persons or request.idempotency_key in keys:
+            later.append(n)
+        else:
+            now.append(n)
+            persons.add(request.person_id)
+            keys.add(request.idempotency_key)
+    return now, later
+
+
+def _settle_round(
+    engine: Engine, requests: Sequence[ClaimRequest], actors: Sequence[str], round_: list[int], answers: list
+) -> list[int]:
+    """One read, one rule run, one write for the round's claims; answers each and returns the claims
+    to settle again (their person's accumulator moved, or a retry of one committed first)."""
+    settled: list[tuple[int, _Settled]] = []
+    try:
+        with _settling(engine) as connection:
+            ready = []
+            for n, facts in zip(round_, _facts(connection, [requests[n] for n in round_]), strict=True):
+                request, first = requests[n], facts[0]
+                try:
+                    if first.earlier_claim_id is not None:
+                        answers[n] = _replay(
+                            request, first.earlier_claim_id, first.earlier_request_hash, first.earlier_status,
+                            first.earlier_result,
+                        )  # fmt: skip
+                        continue
+                    _check_facts(request, first)
+                    ready.append((n, facts))
+                except DomainError as problem:
+                    answers[n] = problem
+            rows = _run([(requests[n], facts) for n, facts in ready]) if ready else []
+            for (n, facts), row in zip(ready, rows, strict=True):
+                if (refusal := _refusal(row)) is not None:
+                    answers[n] = refusal
+                else:
+                    settled.append((n, _Settled(requests[n], facts[0], row, _explain(row), actors[n])))
+            written = _save(connection, [claim for _, claim in settled]) if settled else {}
+    except IntegrityError:
+        written = {}  # a retry of one of them (another process) committed first: the round is read again
+    again = []
+    for n, claim in settled:
+        key = claim.request.idempotency_key
+        if key in written:
+            answers[n] = _answer(written[key], key, "settled", False, claim.explanation)
+        else:
+            again.append(n)
+    return again
 
 
 def claim_in_scope(session: Session, claim_id: int, scope: RegionScope) -> Claim:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -35,6 +36,28 @@ def make_engine(url: str) -> Engine:
 
 
 _engine: Engine | None = None
+_planned_once: dict[str, Engine] = {}
+_planned_once_lock = threading.Lock()
+
+
+def planned_once(engine: Engine) -> Engine:
+    """For a hot path of a few statements run thousands of times: on PostgreSQL, a pool of the same
+    database whose connections plan each prepared statement once (a generic plan), not at every run.
+    PostgreSQL kept re-planning the settlement's lookup of facts, 1.3 ms of its CPU each time, for the
+    plan it always chose; other queries keep their plans per value. Elsewhere, the engine itself."""
+    if engine.dialect.name != "postgresql":
+        return engine
+    url = engine.url.render_as_string(hide_password=False)
+    with _planned_once_lock:
+        if url not in _planned_once:
+            _planned_once[url] = create_engine(
+                engine.url,
+                pool_size=5,
+                max_overflow=10,
+                pool_pre_ping=True,
+                connect_args={"options": "-c plan_cache_mode=force_generic_plan"},
+            )
+        return _planned_once[url]
 
 
 def default_engine() -> Engine:
