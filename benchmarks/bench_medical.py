@@ -196,10 +196,11 @@ def _load(port: int, token: str, code: str, ids: list[int], rate: float, seconds
             await reader.readexactly(length)
             return head[9:12].decode()
 
-        async def one(n: int, due: float) -> None:
+        async def one(payload: bytes, due: float) -> None:
             connection = await free.get()
             try:
-                status = await asyncio.wait_for(exchange(connection, request(n)), timeout=5)
+                async with asyncio.timeout(5):
+                    status = await exchange(connection, payload)
             except (TimeoutError, OSError, asyncio.IncompleteReadError, StopIteration) as problem:
                 status = type(problem).__name__
                 connection[1].close()
@@ -209,14 +210,14 @@ def _load(port: int, token: str, code: str, ids: list[int], rate: float, seconds
             if status != "200":
                 errors[status] = errors.get(status, 0) + 1
 
-        total = int(rate * seconds)
+        payloads = [request(n) for n in range(int(rate * seconds))]  # made before the clock starts
         began = loop.time()
         tasks = []
-        for n in range(total):
+        for n, payload in enumerate(payloads):
             due = began + n / rate
             if due > loop.time():
                 await asyncio.sleep(due - loop.time())
-            tasks.append(asyncio.create_task(one(n, due)))
+            tasks.append(asyncio.create_task(one(payload, due)))
         await asyncio.gather(*tasks)
         return latencies, errors, loop.time() - began
 

@@ -443,3 +443,15 @@ def test_cases_through_the_api(world, engine):
         json={"refused_fen": 0, "recovered_fen": 100_000, "fine_multiple": "3", "decided_on": "2024-12-01"},
     )
     assert decided.status_code == 200 and decided.json()["fine_fen"] == 300_000
+
+
+def test_the_hot_statements_stay_short_enough_for_psycopg_to_parse_once():
+    """psycopg parses a statement's placeholders once only if it is under 4 KB with at most 50 parameters;
+    past that, on every run (a tenth of a settlement's CPU once). A column added must not push them over."""
+    from psycopg._queries import MAX_CACHED_STATEMENT_LENGTH, MAX_CACHED_STATEMENT_PARAMS
+    from sqlalchemy.dialects import postgresql
+
+    for statement in (service._facts_query("postgresql"), service._WRITE_TOGETHER):
+        compiled = statement.compile(dialect=postgresql.dialect())
+        assert len(str(compiled)) <= MAX_CACHED_STATEMENT_LENGTH
+        assert len(compiled.params) <= MAX_CACHED_STATEMENT_PARAMS

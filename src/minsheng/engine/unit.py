@@ -112,6 +112,9 @@ class UnitRunner:
         self.rule = rule
         self.sql = sqlite_sql(rule)  # the query run: the rule's, less what the fixed tables alone decide
         self.connection = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        # over a handful of rows a scan beats the index SQLite would otherwise build for each join on every
+        # run (measured on the settlement rule: 0.40 ms a run instead of 0.63 for one claim, 1.36 for eight)
+        self.connection.execute("PRAGMA automatic_index = OFF")
         self.lock = threading.Lock()
         self.schemas: dict[str, pa.Schema] = {}
         self.inserts: dict[str, tuple[str, list[tuple[str, Callable[[Any], Any]]]]] = {}

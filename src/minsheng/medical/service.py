@@ -563,10 +563,11 @@ def _advance(statement: Insert) -> Insert:
 
 def _rows_of(table: Table, name: str) -> FromClause:
     """PostgreSQL: rows of `table`'s type sent as one JSON parameter `name` (a list of objects; a key left
-    out is NULL), so that a round of any size is written by one short statement."""
+    out is NULL), so that a round of any size is written by one short statement (under psycopg's 4 KB,
+    hence the one-letter alias)."""
     typed = literal_column(f"NULL::{table.name}")  # the table's own row type gives every column its type
     rows = func.jsonb_populate_recordset(typed, cast(bindparam(name, type_=String), postgresql.JSONB))
-    return rows.table_valued(*(c.name for c in table.columns)).alias(name)
+    return rows.table_valued(*(c.name for c in table.columns)).alias(name[0])
 
 
 def _written_together() -> Select:
@@ -579,7 +580,9 @@ def _written_together() -> Select:
         _ACCUMULATOR_COLUMNS, select(*(given.c[name] for name in _ACCUMULATOR_COLUMNS))
     )
     accumulator = _advance(new).returning(_accumulators.c.person_id, _accumulators.c.year).cte("accumulator")
-    claims = _rows_of(_claims, "claims")
+    # read twice (the claims written, their lines' claims), so parsed once: PostgreSQL materialises it
+    sent = _rows_of(_claims, "claims")
+    claims = select(sent.c.id, *(sent.c[name] for name in _CLAIM_COLUMNS)).cte("claims")
     claim = (
         insert(_claims)
         .from_select(
