@@ -455,3 +455,27 @@ def test_the_hot_statements_stay_short_enough_for_psycopg_to_parse_once():
         compiled = statement.compile(dialect=postgresql.dialect())
         assert len(str(compiled)) <= MAX_CACHED_STATEMENT_LENGTH
         assert len(compiled.params) <= MAX_CACHED_STATEMENT_PARAMS
+
+
+@pytest.mark.postgres
+def test_a_connection_postgresql_dropped_is_replaced_and_the_claim_settles_once(world, engine):
+    """The settlement's pool lends connections without pinging them first; a dropped one (PostgreSQL
+    restarted, a backend killed) fails its round, which runs again on a new connection."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's pool only")
+    from sqlalchemy import text
+
+    from minsheng.medical.api import ClaimIn
+    from minsheng.store.db import planned_once
+
+    _, ids = world
+    pool = planned_once(engine)
+    with pool.connect() as idle:  # the connection the next settlement will borrow
+        backend = idle.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    with engine.connect() as admin:
+        assert admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend}).scalar_one()
+    answer = service.settle_claim(
+        ClaimIn(**body(ids["dibao"], key="HIS-DROPPED-1")).to_request(), engine=engine
+    )
+    assert answer.claim_id is not None and not answer.replayed
+    assert _claims(engine) == 1

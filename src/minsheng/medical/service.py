@@ -41,7 +41,7 @@ from sqlalchemy import (
     type_coerce,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from minsheng import regions
@@ -520,7 +520,7 @@ def _refusal(row: dict) -> DomainError | None:
 def preview(request: ClaimRequest, engine: Engine | None = None) -> Settlement:
     """试算: the same computation on the current accumulators, nothing saved."""
     _check_shape(request)
-    with planned_once(engine or default_engine()).connect() as connection:
+    with (engine or default_engine()).connect() as connection:
         (facts,) = _facts(connection, [request])
     _check_facts(request, facts[0])
     (row,) = _run([(request, facts)])
@@ -772,7 +772,12 @@ def _one_per_person(requests: Sequence[ClaimRequest], waiting: list[int]) -> tup
 
 
 def _settle_round(
-    engine: Engine, requests: Sequence[ClaimRequest], actors: Sequence[str], round_: list[int], answers: list
+    engine: Engine,
+    requests: Sequence[ClaimRequest],
+    actors: Sequence[str],
+    round_: list[int],
+    answers: list,
+    reconnected: bool = False,
 ) -> list[int]:
     """One read, one rule run, one write for the round's claims; answers each and returns the claims
     to settle again (their person's accumulator moved, or a retry of one committed first)."""
@@ -802,14 +807,17 @@ def _settle_round(
             written = _save(connection, [claim for _, claim in settled]) if settled else {}
     except IntegrityError:
         written = {}  # a retry of one of them (another process) committed first: the round is read again
-    again = []
+    except DBAPIError as problem:
+        if not problem.connection_invalidated or reconnected:
+            raise
+        # the pool does not ping a connection before lending it (a round trip a round): one that
+        # PostgreSQL dropped (a restart) fails here, and the round is run again on a new one
+        return _settle_round(engine, requests, actors, round_, answers, reconnected=True)
     for n, claim in settled:
         key = claim.request.idempotency_key
         if key in written:
             answers[n] = _answer(written[key], key, "settled", False, claim.explanation)
-        else:
-            again.append(n)
-    return again
+    return [n for n in round_ if answers[n] is None]
 
 
 def claim_in_scope(session: Session, claim_id: int, scope: RegionScope) -> Claim:
