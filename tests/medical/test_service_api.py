@@ -457,12 +457,10 @@ def test_the_hot_statements_stay_short_enough_for_psycopg_to_parse_once():
         assert len(compiled.params) <= MAX_CACHED_STATEMENT_PARAMS
 
 
-@pytest.mark.postgres
+@pytest.mark.parametrize("engine", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
 def test_a_connection_postgresql_dropped_is_replaced_and_the_claim_settles_once(world, engine):
     """The settlement's pool lends connections without pinging them first; a dropped one (PostgreSQL
     restarted, a backend killed) fails its round, which runs again on a new connection."""
-    if engine.dialect.name != "postgresql":
-        pytest.skip("PostgreSQL's pool only")
     from sqlalchemy import text
 
     from minsheng.medical.api import ClaimIn
