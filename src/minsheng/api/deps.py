@@ -151,15 +151,6 @@ async def current_scope(principal: Principal = Depends(current_principal)) -> Re
     return principal.scope
 
 
-async def permitted(request: Request, permission: str) -> Principal:
-    """The caller if they hold the permission; for an endpoint that checks it itself instead of declaring
-    `require(permission)`."""
-    principal = await current_principal(request)
-    if not principal.can(permission):
-        raise Forbidden(permission)
-    return principal
-
-
 def require(permission: str) -> Callable[..., Principal]:
     """A dependency that returns the caller if they hold the permission."""
 
