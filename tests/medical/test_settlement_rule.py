@@ -120,6 +120,28 @@ def test_unreferred_cross_province_care_is_reimbursed_less(default_parameters):
     assert rows["beijing"]["basic_fen"] == 405_000  # (10 000 − 1 000) × 45 %
 
 
+def test_cross_province_means_another_province_than_the_persons_pooling_league(default_parameters):
+    """Not 'outside Inner Mongolia': the same rule serves a country, so a person pooled in Beijing is
+    treated in-province in Beijing and across provinces in Chifeng."""
+    beijing_resident = {**enrolment(2), "pool_region": "110100"}
+    rows = _settle(
+        [
+            claim("home", 1, 100_000, institution_id=30),
+            claim("away", 1, 100_000, institution_id=40),
+            claim("bj_home", 2, 100_000, institution_id=40),
+            claim("bj_away", 2, 100_000, institution_id=30),
+        ],
+        [enrolment(1), beijing_resident],
+        default_parameters,
+    )
+    assert [rows[c]["cross_province"] for c in ("home", "away", "bj_home", "bj_away")] == [
+        False,
+        True,
+        False,
+        True,
+    ]
+
+
 # ----------------------------------------------------------------------------- invariants (hypothesis)
 
 amounts = st.integers(min_value=0, max_value=30_000_000)

@@ -62,7 +62,8 @@ enrolled_classes AS (
     SELECT
         CAST(ROW_NUMBER() OVER (ORDER BY pool_region, insurance_type, person_type, aid_category) AS INTEGER)
             AS class_id,
-        pool_region, insurance_type, person_type, aid_category
+        pool_region, insurance_type, person_type, aid_category,
+        CAST(SUBSTRING(pool_region, 1, 2) AS INTEGER) AS province  -- of the pooling league (GB/T 2260)
     FROM (
         SELECT DISTINCT pool_region, insurance_type, person_type, COALESCE(aid_category, 'none') AS aid_category
         FROM enrolment
@@ -70,7 +71,7 @@ enrolled_classes AS (
 ),
 
 enrolment_classes AS (
-    SELECT e.person_id, e.year, e.enrolled_on, e.ended_on, ec.class_id
+    SELECT e.person_id, e.year, e.enrolled_on, e.ended_on, ec.class_id, ec.province
     FROM enrolment AS e
     JOIN enrolled_classes AS ec
         ON ec.pool_region = e.pool_region AND ec.insurance_type = e.insurance_type
@@ -93,7 +94,9 @@ claim_base AS (
         e.class_id,
         i.level AS hospital_level,
         pe.period_from,
-        (i.region_code IS NOT NULL AND SUBSTRING(i.region_code, 1, 2) <> '15') AS cross_province,
+        -- 跨省异地就医: the hospital is in another province than the person's pooling league (false when
+        -- either is unknown: such a claim is not settled)
+        COALESCE(CAST(SUBSTRING(i.region_code, 1, 2) AS INTEGER) <> e.province, FALSE) AS cross_province,
         (e.person_id IS NOT NULL
             AND e.enrolled_on <= c.discharge_date
             AND (e.ended_on IS NULL OR e.ended_on > c.discharge_date)) AS check_insured,
@@ -219,14 +222,14 @@ filing_candidates AS (
         fr.value AS reduction_points,
         ROW_NUMBER() OVER (PARTITION BY c.claim_id ORDER BY fr.value, f.filing_type) AS preference
     FROM claims AS c
-    JOIN institutions AS i
-        ON i.institution_id = c.institution_id AND SUBSTRING(i.region_code, 1, 2) <> '15'
+    JOIN institutions AS i ON i.institution_id = c.institution_id
     JOIN filings AS f
         ON f.person_id = c.person_id
         AND f.valid_from <= c.admission_date
         AND (f.valid_to IS NULL OR f.valid_to > c.admission_date)
     JOIN enrolment AS e
         ON e.person_id = c.person_id AND e.year = CAST(EXTRACT(YEAR FROM c.discharge_date) AS INTEGER)
+        AND SUBSTRING(i.region_code, 1, 2) <> SUBSTRING(e.pool_region, 1, 2)
     JOIN params AS fr
         ON fr.name = 'medical.cross_province.ratio_reduction'
         AND fr.filing_type = f.filing_type
