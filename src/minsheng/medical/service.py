@@ -1,10 +1,12 @@
 """Medical use cases, one transaction each: institutions, enrolment, filings, real-time settlement with
 accumulators and idempotency, preview, reversal.
 
-A settlement reads the person's accumulator for the year, runs the settlement rule over the one claim
-and that accumulator, and writes the claim and the new accumulator in the same transaction, if the
-accumulator's version is still the one read (else it settles again on the new totals). The idempotency
-key is unique: a retry (even a concurrent one) gets the first answer, never a second payment.
+A settlement reads the person's accumulator for the year, runs the settlement rule over the claim and
+that accumulator, and writes the claim and the new accumulator in the same transaction, if the
+accumulator's version is still the one read (else it settles again on the new totals). Claims arriving
+together are settled in rounds of one claim per person: one read, one rule run and one write a round.
+The idempotency key is unique: a retry (even a concurrent one) gets the first answer, never a second
+payment.
 """
 
 from __future__ import annotations
