@@ -307,9 +307,9 @@ def _asked(dialect: str) -> FromClause:
 
 @cache
 def _facts_query(dialect: str) -> Select:
-    """Everything the claims asked about are settled on, in one query (a row per claim and filing of its
-    person, at least one per claim, numbered `n`): an earlier claim under the same key, the institution,
-    the person, the year's enrolment and accumulator."""
+    """Everything the claims asked about are settled on, in one query: a row per claim (numbered `n`) and
+    filing of its person, at least one per claim, with an earlier claim under the same key, the
+    institution, the person, and the year's enrolment and accumulator."""
     asked = _asked(dialect)
     return (
         select(
@@ -510,9 +510,9 @@ class Settlement:
 
 def _refusal(row: dict) -> DomainError | None:
     """The rule's own checks a claim failed, as the error answered; None when it settled."""
-    failed = [c for c in SETTLEMENT.checks if not row[c.column]]
-    if row["settled"] or not failed:
+    if row["settled"]:
         return None
+    failed = [c for c in SETTLEMENT.checks if not row[c.column]]
     return DomainError(
         "not_settled", "无法结算:" + ";".join(c.fail_zh for c in failed), "cannot settle: " + "; ".join(c.fail_en for c in failed),
         422, [FieldError(CHECK_FIELDS[c.column], c.column, c.fail_zh, c.fail_en) for c in failed],
